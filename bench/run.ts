@@ -1,0 +1,241 @@
+// make bench — the full stack against two baselines measured in the same run, on the same data:
+//   full  the API as deployed (NODE_ENV=production: response validation off)
+//   B1    bare express running the same SQL sequence (key lookup + rate limit, then the query)
+//   B2    bare express running only the query
+// Data (5,000 produits, 50,000 clients, 1,000,000 tickets with their lines) is generated once with
+// gen:data and cached in the `aura_bench` database (DATABASE_URL's server, else an embedded
+// PostgreSQL under .data/bench-pg). Writes bench/results/<timestamp>.{json,md}.
+// Knobs: BENCH_TICKETS, BENCH_CONNECTIONS (10), BENCH_WARMUP (3 s), BENCH_DURATION (10 s).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { generateApiKey } from '../src/auth/api-key-format';
+import { freePort, startEmbeddedPostgres } from '../src/db/embedded';
+import { runMigrations } from '../src/db/migrate';
+import { createLogger } from '../src/logger';
+import { repoRoot } from '../src/paths';
+import { measureRouters } from './router.bench';
+import { measureWebhooks } from './webhooks';
+
+const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const ORG_LIMIT = 100_000_000; // limits are exercised (one call per request), never reached
+const DATASET = `v1:${TICKETS}:5000:50000`;
+const log = createLogger('warn');
+const say = (s: string) => process.stdout.write(`bench: ${s}\n`);
+
+async function database(): Promise<{ url: string; stop?: () => Promise<void> }> {
+  if (process.env.DATABASE_URL) {
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'aura_bench'`);
+    if (!exists.rowCount) await admin.query('CREATE DATABASE aura_bench');
+    await admin.end();
+    const url = new URL(process.env.DATABASE_URL);
+    url.pathname = '/aura_bench';
+    return { url: url.toString() };
+  }
+  const embedded = await startEmbeddedPostgres('.data/bench-pg', 0, log, 'aura_bench');
+  return { url: embedded.connectionString, stop: embedded.stop };
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: 'inherit' });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`))));
+  });
+}
+
+async function ensureData(db: pg.Pool, url: string): Promise<void> {
+  await db.query('CREATE TABLE IF NOT EXISTS bench_meta (k text PRIMARY KEY, v text NOT NULL)');
+  const { rows } = await db.query(`SELECT v FROM bench_meta WHERE k = 'dataset'`);
+  if (rows[0]?.v === DATASET) {
+    say(`data cached (${DATASET})`);
+    return;
+  }
+  say(`generating data (${TICKETS} tickets) — once; cached afterwards`);
+  const t0 = Date.now();
+  await run(join(repoRoot, 'node_modules/.bin/tsx'), ['src/cli/gen-data.ts', '--org', 'bench', '--tickets', String(TICKETS), '--produits', '5000', '--clients', '50000'], { DATABASE_URL: url });
+  await db.query('ANALYZE');
+  await db.query(`INSERT INTO bench_meta VALUES ('dataset', $1) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v`, [DATASET]);
+  say(`data generated in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+interface Server {
+  name: string;
+  url: string;
+  child: ChildProcess;
+}
+
+async function waitHealthy(url: string, timeoutMs = 30_000): Promise<number> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    try {
+      if ((await fetch(`${url}/health`)).status === 200) return Date.now() - t0;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`${url} did not become healthy`);
+}
+
+async function startServer(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Server & { startupMs: number }> {
+  const port = await freePort();
+  const t0 = Date.now();
+  const child = spawn(cmd, args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  await waitHealthy(url);
+  return { name, url, child, startupMs: Date.now() - t0 };
+}
+
+const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+
+interface Endpoint {
+  id: string;
+  label: string;
+  path: (i: number) => string;
+  auth: boolean;
+}
+
+async function load(server: Server, ep: Endpoint, key: string, seconds: number) {
+  let i = 0;
+  const result = await autocannon({
+    url: server.url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: ep.auth ? { 'x-api-key': key } : {},
+    requests: [{ setupRequest: (req) => ({ ...req, path: ep.path(i++) }) }],
+  });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+}
+
+async function main(): Promise<void> {
+  const { url, stop } = await database();
+  await runMigrations(url);
+  const db = new pg.Pool({ connectionString: url, max: 2 });
+  await ensureData(db, url);
+  const { rows: org } = await db.query(`SELECT id, timezone FROM organisations WHERE slug = 'bench'`);
+  const orgId: string = org[0].id;
+  const { key, prefix, hash } = generateApiKey();
+  await db.query(
+    `INSERT INTO api_keys (org_id, name, prefix, key_hash, scopes, rate_limit_per_minute) VALUES ($1, 'bench', $2, $3, $4, 1000000)`,
+    [orgId, prefix, hash, ['read:catalogue', 'read:clients', 'read:tickets', 'read:promotions']],
+  );
+  const ids = (await db.query(`SELECT id FROM clients WHERE org_id = $1 ORDER BY random() LIMIT 5000`, [orgId])).rows.map((r) => r.id);
+  const { rows: week } = await db.query(
+    `SELECT to_char((max(date_heure) AT TIME ZONE $2)::date - 6, 'YYYY-MM-DD') AS debut, to_char((max(date_heure) AT TIME ZONE $2)::date, 'YYYY-MM-DD') AS fin
+       FROM tickets WHERE org_id = $1`,
+    [orgId, org[0].timezone],
+  );
+  const endpoints: Endpoint[] = [
+    { id: 'produits', label: 'GET /api/v1/produits?limit=50', path: () => '/api/v1/produits?limit=50', auth: true },
+    { id: 'tickets', label: 'GET /api/v1/tickets (one week, withLignes, limit=50)', path: () => `/api/v1/tickets?debut=${week[0].debut}&fin=${week[0].fin}&withLignes=true&limit=50`, auth: true },
+    { id: 'client', label: 'GET /api/v1/clients/{id} (random ids)', path: (i) => `/api/v1/clients/${ids[(i * 7919) % ids.length]}`, auth: true },
+    { id: 'health', label: 'GET /health', path: () => '/health', auth: false },
+  ];
+
+  const serverEnv = { DATABASE_URL: url, NODE_ENV: 'production', LOG_LEVEL: 'warn', DEMO: 'false', RATE_LIMIT_ORG_PER_MINUTE: String(ORG_LIMIT), WEBHOOK_WORKER: 'off' };
+  const node = process.execPath;
+  const tsx = join(repoRoot, 'node_modules/.bin/tsx');
+  const full = await startServer('full', node, ['dist/src/server.js'], serverEnv);
+  const validating = await startServer('full+validation', node, ['dist/src/server.js'], { ...serverEnv, VALIDATE_RESPONSES: 'true' });
+  const servers: Server[] = [full];
+  for (const kind of ['B1', 'B2']) {
+    const port = await freePort();
+    const child = spawn(tsx, ['bench/baseline.ts', kind, String(port)], { env: { ...process.env, ...serverEnv, BENCH_ORG_ID: orgId }, stdio: ['ignore', 'ignore', 'inherit'] });
+    const s = { name: kind, url: `http://127.0.0.1:${port}`, child };
+    await waitHealthy(s.url);
+    servers.push(s);
+  }
+
+  const results: Record<string, Record<string, Awaited<ReturnType<typeof load>>>> = {};
+  for (const ep of endpoints) {
+    results[ep.id] = {};
+    for (const s of servers) {
+      await load(s, ep, key, WARMUP);
+      results[ep.id][s.name] = await load(s, ep, key, DURATION);
+      say(`${ep.id.padEnd(8)} ${s.name.padEnd(4)} ${results[ep.id][s.name].rps.toFixed(0)} req/s  p50 ${results[ep.id][s.name].p50} ms  p99 ${results[ep.id][s.name].p99} ms  non2xx ${results[ep.id][s.name].non2xx}`);
+    }
+  }
+  // Response validation's cost: the same endpoints with validation on (it is off in production).
+  const validation: Record<string, { on: number; off: number; ratio: number }> = {};
+  for (const ep of endpoints.filter((e) => e.id === 'produits' || e.id === 'client')) {
+    await load(validating, ep, key, WARMUP);
+    const on = (await load(validating, ep, key, DURATION)).rps;
+    validation[ep.id] = { on, off: results[ep.id].full.rps, ratio: on / results[ep.id].full.rps };
+  }
+  const rssMb = peakRssMb(full.child.pid!);
+  for (const s of [...servers, validating]) s.child.kill('SIGTERM');
+
+  // Start-up: process start → /health 200, with the database already running (median of 3).
+  const startups: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const s = await startServer('startup', node, ['dist/src/server.js'], serverEnv);
+    startups.push(s.startupMs);
+    s.child.kill('SIGTERM');
+  }
+  startups.sort((a, b) => a - b);
+  const routers = measureRouters();
+  say('webhooks: burst and steady delivery to a loopback receiver');
+  const webhooks = await measureWebhooks(url, orgId);
+
+  const ratio = (ep: string, a: string, b: string) => results[ep][a].rps / results[ep][b].rps;
+  const targets = [
+    ['full/B1 req/s ≥ 0.85 (produits)', ratio('produits', 'full', 'B1'), (v: number) => v >= 0.85],
+    ['full/B1 req/s ≥ 0.85 (client)', ratio('client', 'full', 'B1'), (v: number) => v >= 0.85],
+    ['p99 full/B1 ≤ 1.5 (produits)', results.produits.full.p99 / Math.max(results.produits.B1.p99, 1), (v: number) => v <= 1.5],
+    ['p99 full/B1 ≤ 1.5 (client)', results.client.full.p99 / Math.max(results.client.B1.p99, 1), (v: number) => v <= 1.5],
+    ['full/B2 req/s ≥ 0.6 (produits)', ratio('produits', 'full', 'B2'), (v: number) => v >= 0.6],
+    ['full/B2 req/s ≥ 0.6 (client)', ratio('client', 'full', 'B2'), (v: number) => v >= 0.6],
+    ['router 300/10 ops ≤ 1.2', routers.trie.ratio, (v: number) => v <= 1.2],
+    ['peak RSS < 250 MB', rssMb, (v: number) => v < 250],
+    ['start-up < 1500 ms', startups[1], (v: number) => v < 1500],
+  ] as const;
+
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const outDir = join(repoRoot, 'bench', 'results');
+  mkdirSync(outDir, { recursive: true });
+  const md: string[] = [
+    `### make bench — ${new Date().toISOString()} (${CONNECTIONS} connections, ${WARMUP} s warm-up, ${DURATION} s measured, ${TICKETS.toLocaleString('en')} tickets)`,
+    '',
+    '| endpoint | server | req/s | p50 ms | p99 ms | full/B1 | full/B2 |',
+    '|---|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const ep of endpoints) {
+    for (const s of servers) {
+      const r = results[ep.id][s.name];
+      const cells = s.name === 'full' ? [ratio(ep.id, 'full', 'B1').toFixed(2), ratio(ep.id, 'full', 'B2').toFixed(2)] : ['', ''];
+      md.push(`| ${s.name === 'full' ? ep.label : ''} | ${s.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${cells.join(' | ')} |`);
+    }
+  }
+  md.push('', '| target | value | met |', '|---|---:|---|');
+  for (const [name, value, ok] of targets) md.push(`| ${name} | ${value.toFixed(2)} | ${ok(value) ? 'yes' : '**no**'} |`);
+  md.push(
+    '',
+    `Response validation on (development/tests) vs off (production): ${Object.entries(validation).map(([k, v]) => `${k} ${v.ratio.toFixed(2)}×`).join(', ')} of the req/s.`,
+    `Router: trie ${routers.trie.small.toFixed(0)} ns (10 ops) vs ${routers.trie.large.toFixed(0)} ns (300 ops); openapi-backend's stock matcher ${(routers.stock.small / 1000).toFixed(0)} µs vs ${(routers.stock.large / 1000).toFixed(0)} µs.`,
+    `Peak RSS of the full server under load: ${rssMb.toFixed(0)} MB. Start-up to /health 200: ${startups.join(', ')} ms.`,
+    `Webhooks (one in-process worker, loopback receiver): a burst of ${webhooks.burst.events} events delivered at ${webhooks.burst.perSecond.toFixed(0)} events/s` +
+      ` (${webhooks.burst.delivered}/${webhooks.burst.events} in ${webhooks.burst.seconds.toFixed(1)} s); at a steady ${webhooks.steady.ratePerSecond} events/s, commit → delivery lag` +
+      ` p50 ${webhooks.steady.lagP50Ms?.toFixed(1)} ms, p99 ${webhooks.steady.lagP99Ms?.toFixed(1)} ms (${webhooks.steady.delivered}/${webhooks.steady.events} delivered).`,
+  );
+  writeFileSync(join(outDir, `${stamp}.json`), JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, warmup: WARMUP, duration: DURATION, tickets: TICKETS, results, validation, rssMb, startups, routers, webhooks }, null, 2));
+  writeFileSync(join(outDir, `${stamp}.md`), md.join('\n') + '\n');
+  writeFileSync(join(outDir, 'latest.md'), md.join('\n') + '\n');
+  process.stdout.write('\n' + md.join('\n') + '\n');
+  await db.end();
+  await stop?.();
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,41 @@
+import type { components } from '../../generated/openapi-types';
+import { WINDOW_SECONDS } from '../../src/auth/rate-limit-headers';
+import type { Handler, Role } from '../../src/handler';
+import { API_KEY_COLUMNS, apiKeyJson } from '../access/api-key-row';
+import { ORG_COLUMNS, organisationJson } from './organisation-row';
+
+type Scope = components['schemas']['Scope'];
+const READ: Scope[] = ['read:catalogue', 'read:clients', 'read:tickets', 'read:promotions'];
+/** What a console session may do, by role (sessions are authorised by role, keys by scope). */
+const SESSION_SCOPES: Record<Role, Scope[]> = {
+  owner: [...READ, 'webhooks:read', 'webhooks:write'],
+  admin: [...READ, 'webhooks:read', 'webhooks:write'],
+  member: READ,
+};
+
+export const getWhoami: Handler<'getWhoami'> = async (ctx) => {
+  const p = ctx.principal!;
+  const { rows: orgs } = await ctx.db.query(`SELECT ${ORG_COLUMNS} FROM organisations o WHERE o.id = $1`, [p.orgId]);
+  const organisation = organisationJson(orgs[0]);
+  if (p.kind === 'api_key') {
+    const { rows } = await ctx.db.query(`SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE id = $1`, [p.keyId]);
+    const rl = ctx.rateLimit!;
+    const key = apiKeyJson(rows[0], ctx.clock());
+    return {
+      status: 200,
+      body: {
+        organisation,
+        credential_type: 'api_key',
+        api_key: key,
+        user: null,
+        scopes: key.scopes,
+        rate_limit: { key_limit: rl.keyLimit, key_remaining: rl.keyRemaining, org_limit: rl.orgLimit, org_remaining: rl.orgRemaining, window_seconds: WINDOW_SECONDS },
+      },
+    };
+  }
+  const { rows } = await ctx.db.query('SELECT id, email, name FROM users WHERE id = $1', [p.userId]);
+  return {
+    status: 200,
+    body: { organisation, credential_type: 'session', api_key: null, user: rows[0], scopes: SESSION_SCOPES[p.role], rate_limit: null },
+  };
+};

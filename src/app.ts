@@ -1,0 +1,159 @@
+// express + openapi-backend: request id and logging, docs, body rules, then the spec-driven
+// pipeline (route → security → validation → handler), then one error renderer.
+import { readFileSync } from 'node:fs';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Document } from 'openapi-backend';
+import { handlers as defaultHandlers } from '../handlers';
+import type { Config } from './config';
+import type { Pool } from './db/pool';
+import { ApiError, errorBody, toApiError } from './errors';
+import type { Ctx, HandlerMap, HttpResult } from './handler';
+import { bodyGuard, bodyParserError, jsonBody } from './http/body';
+import { consoleRouter } from './http/console';
+import { docsRouter } from './http/docs';
+import { accessLog } from './http/access-log';
+import { createMetrics } from './http/metrics';
+import { requestId } from './http/request-id';
+import { timedPool } from './http/server-timing';
+import { nameRefusedValue, refuseLoneSurrogates, refuseProtoQuery } from './http/unstorable';
+import type { Logger } from './logger';
+import { createBackend } from './openapi/backend';
+import { bundledSpecPath } from './paths';
+
+export interface AppDeps {
+  config: Config;
+  pool: Pool;
+  log: Logger;
+  clock?: () => Date;
+  handlers?: HandlerMap;
+}
+
+let cachedSpec: Document | undefined;
+export function loadSpec(): Document {
+  return (cachedSpec ??= JSON.parse(readFileSync(bundledSpecPath, 'utf8')) as Document);
+}
+
+export async function createApp(deps: AppDeps) {
+  const { config, pool, log } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  // openapi-backend dereferences the document in place: give it its own copy.
+  const api = await createBackend({
+    spec: structuredClone(loadSpec()),
+    config,
+    handlers: deps.handlers ?? defaultHandlers,
+    validateResponses: config.validateResponses,
+    onResponseMismatch: (ctx, operationId, status, errors) =>
+      ctx.log.error({ operationId, status, errors }, 'response does not match the spec'),
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxyHops);
+  // Express 5 default; stated because duplicated parameters (?limit=1&limit=2) must reach validation as arrays.
+  app.set('query parser', 'simple');
+  // No ETag: hashing every body costs CPU on each request, and a 304 would still cost the query.
+  app.set('etag', false);
+
+  app.use(requestId, accessLog(log));
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+
+  const metrics = createMetrics(pool, config.metricsToken);
+  app.get('/metrics', metrics.handler);
+  // Found by tests/fuzz: `?__proto__=` vanished instead of being refused like other unknown names;
+  // a lone surrogate in a JSON string cannot be stored (refused like malformed JSON).
+  const apiChain = [bodyGuard, jsonBody, refuseLoneSurrogates, refuseProtoQuery];
+
+  const apiHandler = async (req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    const timing = { dbMs: 0, started };
+    const ctx: Ctx = {
+      requestId: req.id,
+      log: req.log,
+      db: config.serverTiming ? timedPool(pool, timing) : pool,
+      clock,
+      config,
+      ip: req.ip ?? '',
+      userAgent: String(req.headers['user-agent'] ?? '').slice(0, 500),
+      principal: null,
+      responseHeaders: {},
+    };
+    res.locals.ctx = ctx;
+    if (config.serverTiming) res.locals.timing = timing;
+    res.on('finish', () => metrics.observe(ctx.operationId ?? 'unmatched', res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+    try {
+      const result = (await api.handleRequest(
+        { method: req.method, path: req.path, query: req.query as Record<string, string | string[]>, headers: req.headers as Record<string, string | string[]>, body: req.body },
+        ctx,
+      )) as HttpResult;
+      send(res, { ...result, headers: { ...ctx.responseHeaders, ...result.headers } });
+    } catch (err) {
+      next(err);
+    }
+  };
+
+
+  // API paths go straight to the pipeline; everything else passes the docs and console first
+  // and then reaches the same pipeline, which answers unknown paths with the 404 envelope.
+  const isApiPath = (path: string) => path.startsWith('/api/') || path === '/health';
+  const pipeline = [...apiChain, apiHandler];
+  app.use((req, res, next) => (isApiPath(req.path) ? runChain(pipeline, req, res, next) : next()));
+  app.use(docsRouter(loadSpec()));
+  app.use(consoleRouter());
+  app.use(...pipeline);
+
+  // One renderer for every error: the envelope, with the request id; internals only in the log.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    // A value PostgreSQL refused (a 400 from the SQLSTATE table) is named like a validation error.
+    const apiError = bodyParserError(err) ?? nameRefusedValue(toApiError(err), err, req, (res.locals.ctx as Ctx | undefined)?.operationId);
+    if (apiError.status >= 500) {
+      (req.log ?? log).error({ err, code: apiError.code }, 'request failed');
+    }
+    if (res.headersSent) return res.destroy();
+    res.status(apiError.status);
+    // Rate-limit state is sent on errors too (a 403 or 404 still counted against the key).
+    for (const [name, value] of Object.entries((res.locals.ctx as Ctx | undefined)?.responseHeaders ?? {})) res.setHeader(name, value);
+    for (const [name, value] of Object.entries(apiError.options.headers ?? {})) res.setHeader(name, value);
+    setServerTiming(res);
+    res.json(errorBody(apiError, req.id));
+  });
+
+  return { app, api };
+}
+
+type Middleware = (req: Request, res: Response, next: NextFunction) => unknown;
+/** Runs express middleware in order, as app.use(...chain) would, for one request. */
+function runChain(chain: Middleware[], req: Request, res: Response, done: NextFunction): void {
+  let i = 0;
+  const next = (err?: unknown): void => {
+    if (err !== undefined && err !== null) return done(err);
+    const mw = chain[i++];
+    if (!mw) return done();
+    try {
+      void mw(req, res, next);
+    } catch (e) {
+      done(e);
+    }
+  };
+  next();
+}
+
+/** In development: how much of the request was database time (makes slow requests obvious). */
+function setServerTiming(res: Response): void {
+  const t = res.locals.timing as { dbMs: number; started: bigint } | undefined;
+  if (!t) return;
+  const total = Number(process.hrtime.bigint() - t.started) / 1e6;
+  res.setHeader('Server-Timing', `db;dur=${t.dbMs.toFixed(1)}, total;dur=${total.toFixed(1)}`);
+}
+
+function send(res: Response, result: HttpResult): void {
+  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+  setServerTiming(res);
+  res.status(result.status);
+  if (result.body === undefined || result.status === 204) res.end();
+  else res.json(result.body);
+}
+
+export { ApiError };

@@ -1,0 +1,22 @@
+import type pg from 'pg';
+import type { Ctx } from './handler';
+
+export interface AuditEntry {
+  orgId: string;
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** Records who did what, in the caller's transaction. The actor comes from the request's principal. */
+export async function recordAudit(db: pg.PoolClient | pg.Pool, ctx: Ctx | null, entry: AuditEntry): Promise<void> {
+  const p = ctx?.principal;
+  const actorType = !p ? 'system' : p.kind === 'api_key' ? 'api_key' : 'user';
+  const actorId = !p ? null : p.kind === 'api_key' ? p.keyId : p.userId;
+  await db.query(
+    `INSERT INTO audit_events (org_id, actor_type, actor_id, action, target_type, target_id, ip, metadata)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [entry.orgId, actorType, actorId, entry.action, entry.targetType ?? null, entry.targetId ?? null, ctx?.ip || null, entry.metadata ?? {}],
+  );
+}

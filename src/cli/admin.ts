@@ -1,0 +1,149 @@
+// Admin CLI — bootstrapping a production install without the web app:
+//   npm run -s admin -- create-org --name N --slug S [--edition E] [--api-addon]
+//   npm run -s admin -- create-user --org S --email E --role owner|admin|member [--name N] [--password-stdin]
+//   npm run -s admin -- create-key --org S --name N --scopes a,b [--rate-limit N] [--description D] [--expires-at T]
+//   npm run -s admin -- revoke-key --id ID
+//   npm run -s admin -- list-keys --org S
+// Exit 0 on success; 1 with a one-line message on any error; 2 on bad usage.
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import type pg from 'pg';
+import { apiKeyJson, API_KEY_COLUMNS } from '../../handlers/access/api-key-row';
+import { insertApiKey } from '../../handlers/access/api-key-store';
+import { loadSpec } from '../app';
+import { recordAudit } from '../audit';
+import { hashPassword } from '../auth/passwords';
+import { loadConfig } from '../config';
+import { withTransaction } from '../db/transaction';
+import { createLogger } from '../logger';
+import { openDatabase } from './database';
+
+class UsageError extends Error {}
+const EDITIONS = ['express', 'boutique', 'studio', 'restaurant', 'group', 'restaurant_group'];
+const ROLES = ['owner', 'admin', 'member'];
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+function need(values: Record<string, unknown>, ...names: string[]): void {
+  const missing = names.filter((n) => values[n] === undefined || values[n] === '');
+  if (missing.length) throw new UsageError(`missing ${missing.map((n) => `--${n}`).join(', ')}`);
+}
+
+async function orgId(db: pg.Pool, slug: string): Promise<string> {
+  const { rows } = await db.query('SELECT id FROM organisations WHERE slug = $1', [slug]);
+  if (!rows[0]) throw new Error(`no organisation with slug "${slug}"`);
+  return rows[0].id;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+const commands: Record<string, (db: pg.Pool, v: Record<string, string | boolean | undefined>) => Promise<void>> = {
+  async 'create-org'(db, v) {
+    need(v, 'name', 'slug');
+    const edition = (v.edition as string) ?? 'group';
+    if (!EDITIONS.includes(edition)) throw new UsageError(`--edition must be one of ${EDITIONS.join(', ')}`);
+    const { rows } = await db.query('INSERT INTO organisations (name, slug, edition, api_addon) VALUES ($1, $2, $3, $4) RETURNING id', [v.name, v.slug, edition, Boolean(v['api-addon'])]);
+    out(`created organisation ${v.slug} (${rows[0].id}), edition ${edition}`);
+  },
+  async 'create-user'(db, v) {
+    need(v, 'org', 'email', 'role');
+    if (!ROLES.includes(v.role as string)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+    const org = await orgId(db, v.org as string);
+    const generated = !v['password-stdin'];
+    const password = generated ? randomBytes(12).toString('base64url') : await readStdin();
+    if (password.length < 10) throw new Error('the password must be at least 10 characters');
+    await withTransaction(db, async (tx) => {
+      const { rows } = await tx.query(
+        `INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3)
+         ON CONFLICT (lower(email)) DO UPDATE SET updated_at = now() RETURNING id, (xmax = 0) AS inserted`,
+        [v.email, (v.name as string) ?? (v.email as string).split('@')[0], await hashPassword(password)],
+      );
+      await tx.query('INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, $3)', [org, rows[0].id, v.role]);
+      await recordAudit(tx, null, { orgId: org, action: 'member.added', targetType: 'user', targetId: rows[0].id, metadata: { role: v.role, via: 'admin-cli' } });
+      out(rows[0].inserted ? `created user ${v.email} (${rows[0].id}) as ${v.role} of ${v.org}` : `added existing user ${v.email} as ${v.role} of ${v.org} (password unchanged)`);
+      if (rows[0].inserted && generated) out(`password: ${password}`);
+    });
+  },
+  async 'create-key'(db, v) {
+    need(v, 'org', 'name', 'scopes');
+    const known = ((loadSpec() as unknown as { components: { schemas: { Scope: { enum: string[] } } } }).components.schemas.Scope.enum);
+    const scopes = (v.scopes as string).split(',').map((s) => s.trim()).filter(Boolean);
+    const unknown = scopes.filter((s) => !known.includes(s));
+    if (!scopes.length || unknown.length) throw new UsageError(`--scopes: unknown ${unknown.join(', ') || '(none given)'}; known: ${known.join(', ')}`);
+    const rate = v['rate-limit'] === undefined ? 60 : Number(v['rate-limit']);
+    if (!Number.isInteger(rate) || rate < 1 || rate > 1_000_000) throw new UsageError('--rate-limit must be an integer from 1 to 1000000');
+    const org = await orgId(db, v.org as string);
+    const { row, key } = await withTransaction(db, (tx) =>
+      insertApiKey(tx, null, { orgId: org, name: v.name as string, description: v.description as string | undefined, scopes, createdBy: null, expiresAt: (v['expires-at'] as string) ?? null, rateLimitPerMinute: rate, now: new Date() }),
+    );
+    out(`created key ${row.id} (${row.prefix}) for ${v.org} with ${scopes.join(', ')}, ${rate}/min — shown once:`);
+    out(key);
+  },
+  async 'revoke-key'(db, v) {
+    need(v, 'id');
+    if (!/^[0-9a-f-]{36}$/i.test(v.id as string)) throw new UsageError('--id must be a key id (UUID)');
+    await withTransaction(db, async (tx) => {
+      const { rows } = await tx.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING org_id, name, prefix', [v.id]);
+      if (!rows[0]) {
+        const exists = await tx.query('SELECT 1 FROM api_keys WHERE id = $1', [v.id]);
+        if (!exists.rowCount) throw new Error(`no API key ${v.id}`);
+        out(`key ${v.id} was already revoked`);
+        return;
+      }
+      await recordAudit(tx, null, { orgId: rows[0].org_id, action: 'api_key.revoked', targetType: 'api_key', targetId: v.id as string, metadata: { name: rows[0].name, prefix: rows[0].prefix, via: 'admin-cli' } });
+      out(`revoked key ${v.id} (${rows[0].prefix})`);
+    });
+  },
+  async 'list-keys'(db, v) {
+    need(v, 'org');
+    const { rows } = await db.query(`SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE org_id = $1 ORDER BY created_at DESC, id DESC`, [await orgId(db, v.org as string)]);
+    const now = new Date();
+    for (const k of rows.map((r) => apiKeyJson(r, now))) {
+      out([k.id, k.prefix, k.status.padEnd(7), k.name, k.scopes.join(','), `last used ${k.last_used_at ?? 'never'}`].join('  '));
+    }
+    if (!rows.length) out('(no keys)');
+  },
+};
+
+async function main(): Promise<number> {
+  const [command, ...rest] = process.argv.slice(2);
+  const run = command ? commands[command] : undefined;
+  if (!run) {
+    process.stderr.write(`usage: npm run -s admin -- <${Object.keys(commands).join('|')}> [options]\n`);
+    return 2;
+  }
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    const options: Record<string, { type: 'string' | 'boolean' }> = { 'api-addon': { type: 'boolean' }, 'password-stdin': { type: 'boolean' } };
+    for (const n of ['name', 'slug', 'edition', 'org', 'email', 'role', 'scopes', 'rate-limit', 'description', 'expires-at', 'id']) options[n] = { type: 'string' };
+    values = parseArgs({ args: rest, options }).values as Record<string, string | boolean | undefined>;
+  } catch (err) {
+    process.stderr.write(`admin ${command}: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const config = loadConfig();
+  const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  const db = await openDatabase(config, log);
+  try {
+    await run(db.pool, values);
+    return 0;
+  } catch (err) {
+    const e = err as { code?: string; message: string };
+    const message = e.code === '23505' ? 'that already exists (unique value taken)' : e.code === '23514' ? `a value is out of range (${e.message})` : e.message;
+    process.stderr.write(`admin ${command}: ${message}\n`);
+    return err instanceof UsageError ? 2 : 1;
+  } finally {
+    await db.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`admin: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

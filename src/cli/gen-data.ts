@@ -1,0 +1,198 @@
+// `npm run -s gen:data -- --org SLUG --tickets N [--produits N] [--clients N] [--days D] [--seed S] [--batch B] [--jobs J]`
+// Large POS data sets for benchmarks, with set-based SQL (one INSERT … SELECT per batch of
+// tickets and their lines, J batches at a time on J connections). Creates the organisation when
+// the slug is new; adds a catalogue (200 produits), 500 clients and the promotions when it has
+// none. Tickets are spread over the last D days (default 365) and continue the organisation's
+// numbering.
+import pg from 'pg';
+import { loadConfig } from '../config';
+import { startEmbeddedPostgres } from '../db/embedded';
+import { runMigrations } from '../db/migrate';
+import {
+  anchorFor, countInvoices, generateClients, generateFamilles, generateProduits, generatePromotions, generateTicketBatch,
+  lockTicketCounter, moveTicketCounter, ticketBatches, type Anchor, type TicketBatch,
+} from '../demo/pos-generator';
+import { createLogger } from '../logger';
+
+const USAGE = 'usage: gen:data -- --org SLUG --tickets N [--produits N] [--clients N] [--days D] [--seed S] [--batch B] [--jobs J]';
+
+interface Args {
+  org: string;
+  tickets: number;
+  produits?: number;
+  clients?: number;
+  days: number;
+  seed: number;
+  batch: number;
+  jobs: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const raw: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (!flag?.startsWith('--') || value === undefined) throw new Error(USAGE);
+    raw[flag.slice(2)] = value;
+  }
+  const int = (name: string, min: number, max: number, fallback?: number) => {
+    if (raw[name] === undefined) return fallback;
+    if (!/^\d+$/.test(raw[name]) || +raw[name] < min || +raw[name] > max) throw new Error(`--${name} must be an integer from ${min} to ${max}`);
+    return +raw[name];
+  };
+  const unknown = Object.keys(raw).filter((k) => !['org', 'tickets', 'produits', 'clients', 'days', 'seed', 'batch', 'jobs'].includes(k));
+  if (unknown.length) throw new Error(`unknown option --${unknown[0]}\n${USAGE}`);
+  if (!raw.org || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(raw.org)) throw new Error(`--org must be an organisation slug\n${USAGE}`);
+  return {
+    org: raw.org,
+    tickets: int('tickets', 0, 100_000_000, 0)!,
+    produits: int('produits', 0, 1_000_000),
+    clients: int('clients', 0, 10_000_000),
+    days: int('days', 1, 3650, 365)!,
+    seed: int('seed', 0, 1_000_000, 1)!,
+    batch: int('batch', 1000, 1_000_000, 100_000)!,
+    jobs: int('jobs', 1, 16, 2)!,
+  };
+}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const since = (t: number) => `${((Date.now() - t) / 1000).toFixed(1)} s`;
+
+async function count(c: pg.PoolClient, table: string, orgId: string): Promise<number> {
+  const { rows } = await c.query(`SELECT count(*)::int AS n FROM ${table} WHERE org_id = $1`, [orgId]);
+  return rows[0].n;
+}
+
+async function inTransaction<T>(c: pg.PoolClient, fn: () => Promise<T>): Promise<T> {
+  await c.query('BEGIN');
+  try {
+    const out = await fn();
+    await c.query('COMMIT');
+    return out;
+  } catch (err) {
+    await c.query('ROLLBACK').catch(() => {});
+    throw err;
+  }
+}
+
+/** Bulk session settings: see generate(). Returns whether the fast path (superuser) is on. */
+async function bulkSession(c: pg.PoolClient): Promise<boolean> {
+  // Bulk backfill is not news: without this setting, row triggers (webhook events) and foreign-key
+  // checks would run per line. The generator builds consistent rows by construction. Needs
+  // superuser; elsewhere the load still works, only slower.
+  const fast = await c.query(`SET session_replication_role = replica`).then(() => true, () => false);
+  await c.query(`SET synchronous_commit = off`);
+  return fast;
+}
+
+async function generateCatalogue(c: pg.PoolClient, args: Args, orgId: string, anchor: Anchor): Promise<void> {
+  const t0 = Date.now();
+  await inTransaction(c, async () => {
+    let familleIds: string[] | undefined;
+    if ((await count(c, 'familles', orgId)) === 0) familleIds = await generateFamilles(c, orgId, anchor);
+    const produits = args.produits ?? ((await count(c, 'produits', orgId)) === 0 ? 200 : 0);
+    if (produits > 0) {
+      const ids = familleIds ?? (await c.query(`SELECT id FROM familles WHERE org_id = $1 ORDER BY position, id`, [orgId])).rows.map((r) => r.id);
+      await generateProduits(c, orgId, args.seed, anchor, produits, ids);
+    }
+    const clients = args.clients ?? ((await count(c, 'clients', orgId)) === 0 ? 500 : 0);
+    if (clients > 0) await generateClients(c, orgId, args.seed, anchor, clients);
+    if (familleIds) await generatePromotions(c, orgId, anchor, familleIds);
+    say(`org ${args.org} (${orgId}): +${produits} produits, +${clients} clients${familleIds ? ', familles and promotions' : ''} in ${since(t0)}`);
+  });
+}
+
+interface PlannedBatch {
+  batch: TicketBatch;
+  numeroBase: number;
+  factureBase: number;
+}
+
+/**
+ * Reserves the tickets' numbers on the organisation's counter (one short transaction), then hands
+ * each batch its ranges: numbers follow the batches' order, invoice numbers too (each batch's
+ * invoices are counted beforehand), so batches can run side by side and still number gaplessly.
+ */
+async function planTickets(c: pg.PoolClient, args: Args, orgId: string, anchor: Anchor): Promise<PlannedBatch[]> {
+  const start = await inTransaction(c, async () => {
+    const counter = await lockTicketCounter(c, orgId);
+    await moveTicketCounter(c, orgId, counter.numero + args.tickets);
+    return counter;
+  });
+  const plan: PlannedBatch[] = [];
+  let factures = start.factures;
+  for (const b of ticketBatches(args.tickets, args.days, anchor.today, args.batch)) {
+    // Hash keys continue after the tickets already there, so a second run adds new tickets.
+    const batch = { ...b, from: b.from + start.numero, to: b.to + start.numero };
+    plan.push({ batch, numeroBase: batch.from - 1, factureBase: factures });
+    factures += await countInvoices(c, orgId, args.seed, batch);
+  }
+  return plan;
+}
+
+async function generateTickets(pool: pg.Pool, args: Args, orgId: string, anchor: Anchor, plan: PlannedBatch[]): Promise<void> {
+  const t1 = Date.now();
+  let lignes = 0;
+  let done = 0;
+  const queue = [...plan];
+  const worker = async () => {
+    const c = await pool.connect();
+    try {
+      await bulkSession(c);
+      for (let p = queue.shift(); p; p = queue.shift()) {
+        const r = await inTransaction(c, () => generateTicketBatch(c, orgId, args.seed, anchor, p!.batch, p!.numeroBase, p!.factureBase));
+        lignes += r.lignes;
+        done += r.tickets;
+        say(`tickets ${done}/${args.tickets}, lignes ${lignes} — ${since(t1)}`);
+      }
+    } finally {
+      c.release();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(args.jobs, plan.length) }, worker));
+  say(`${done} tickets and ${lignes} lignes in ${since(t1)}`);
+}
+
+async function generate(pool: pg.Pool, args: Args): Promise<void> {
+  const c = await pool.connect();
+  try {
+    const fast = await bulkSession(c);
+    await c.query(`INSERT INTO organisations (name, slug, edition) VALUES ($1, $1, 'group') ON CONFLICT (slug) DO NOTHING`, [args.org]);
+    const orgId: string = (await c.query(`SELECT id FROM organisations WHERE slug = $1`, [args.org])).rows[0].id;
+    const anchor = await anchorFor(c, orgId);
+    await generateCatalogue(c, args, orgId, anchor);
+    if (args.tickets === 0) return;
+    const { rows } = await c.query(`SELECT count(*)::int AS n FROM produits WHERE org_id = $1 AND actif`, [orgId]);
+    if (rows[0].n === 0) throw new Error('the organisation has no active produits to sell');
+    const plan = await planTickets(c, args, orgId, anchor);
+    await generateTickets(pool, args, orgId, anchor, plan);
+    const t2 = Date.now();
+    // Fresh statistics and visibility map: the planner sees the new volume, counts use index-only scans.
+    await c.query(`VACUUM (ANALYZE) tickets, ticket_lignes, clients, produits, familles, promotions`);
+    say(`vacuum/analyze ${since(t2)}${fast ? '' : ' (without session_replication_role: not superuser, so slower)'}`);
+  } finally {
+    c.release();
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.embeddedPgDir, config.embeddedPgPort, log);
+  const url = config.databaseUrl ?? embedded!.connectionString;
+  const pool = new pg.Pool({ connectionString: url, max: args.jobs + 1, application_name: 'aura-gen-data' });
+  try {
+    // As the server does at start: the POS tables must be there before anything is written.
+    const applied = await runMigrations(url);
+    if (applied.length) say(`migrations applied: ${applied.join(', ')}`);
+    await generate(pool, args);
+  } finally {
+    await pool.end();
+    await embedded?.stop();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`gen:data failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,126 @@
+// The environment, parsed once at start. A bad value stops the start with one line naming
+// the variable (see README "Configuration" for every variable).
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false (got "${raw}")`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!values.includes(raw as T)) throw new ConfigError(`${name} must be one of ${values.join(', ')} (got "${raw}")`);
+  return raw as T;
+}
+
+function url(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    const u = new URL(raw);
+    if (!['postgres:', 'postgresql:'].includes(u.protocol)) throw new Error();
+  } catch {
+    throw new ConfigError(`${name} must be a postgres:// URL (got an unparsable value)`);
+  }
+  return raw;
+}
+
+// --- Webhooks (issue 5) config helpers ---
+/** A 256-bit key, as base64 (44 characters) or hex (64). */
+function key256(env: Env, name: string): Buffer | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const bytes = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (bytes.length !== 32) throw new ConfigError(`${name} must be 32 bytes, base64 or hex encoded (e.g. \`openssl rand -base64 32\`)`);
+  return bytes;
+}
+
+function insecureWebhookUrls(env: Env, production: boolean): boolean {
+  const allowed = bool(env, 'WEBHOOKS_ALLOW_INSECURE_URLS', false);
+  if (allowed && production) throw new ConfigError('WEBHOOKS_ALLOW_INSECURE_URLS must not be set in production');
+  return allowed;
+}
+// --- end Webhooks config helpers ---
+
+const NODE_ENVS = ['development', 'production', 'test'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: Env = process.env) {
+  const nodeEnv = oneOf(env, 'NODE_ENV', NODE_ENVS, 'development');
+  const production = nodeEnv === 'production';
+  return {
+    nodeEnv,
+    production,
+    host: env.HOST || '127.0.0.1',
+    port: int(env, 'PORT', 3000, 0, 65535),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
+    /** Unset: an embedded PostgreSQL is started with its data under EMBEDDED_PG_DIR. */
+    databaseUrl: url(env, 'DATABASE_URL'),
+    embeddedPgDir: env.EMBEDDED_PG_DIR || '.data/pg',
+    embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 0, 0, 65535),
+    dbPoolMax: int(env, 'DB_POOL_MAX', 10, 1, 1000),
+    dbConnectionTimeoutMs: int(env, 'DB_CONNECTION_TIMEOUT_MS', 3000, 100, 600_000),
+    dbStatementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000),
+    /** Check every response against the spec and log mismatches; off by default in production. */
+    validateResponses: bool(env, 'VALIDATE_RESPONSES', !production),
+    headersTimeoutMs: int(env, 'HEADERS_TIMEOUT_MS', 10_000, 1000, 600_000),
+    requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000),
+    keepAliveTimeoutMs: int(env, 'KEEP_ALIVE_TIMEOUT_MS', 5_000, 1000, 600_000),
+    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 20_000, 0, 600_000),
+    /** Express "trust proxy": how many proxy hops to trust for the client IP (0 = none). */
+    trustProxyHops: int(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
+    /** Requests per 60 s sliding window for a whole organisation (each key has its own limit too). */
+    rateLimitOrgPerMinute: int(env, 'RATE_LIMIT_ORG_PER_MINUTE', 1000, 1, 1_000_000_000),
+    sessionTtlHours: int(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),
+    /** Bearer token for GET /metrics; unset: /metrics is off (404). */
+    metricsToken: env.METRICS_TOKEN || undefined,
+    /** Server-Timing header (database vs total time) on every response; on in development. */
+    serverTiming: bool(env, 'SERVER_TIMING', nodeEnv === 'development'),
+    /** Creates the demo organisation, owner, key and data on an empty database (never in production unless set). */
+    demo: bool(env, 'DEMO', !production),
+    demoOwnerPassword: env.DEMO_OWNER_PASSWORD || undefined,
+    // --- Webhooks (issue 5) ---
+    /** Deliver webhooks from this process; `off` when separate `npm run worker` processes do it. */
+    webhookWorker: oneOf(env, 'WEBHOOK_WORKER', ['on', 'off'] as const, 'on'),
+    /** How often an idle worker looks for due deliveries (a commit also wakes it, via NOTIFY). */
+    webhookPollMs: int(env, 'WEBHOOK_POLL_MS', 1000, 10, 60_000),
+    /** Deliveries in flight at once, per worker. */
+    webhookConcurrency: int(env, 'WEBHOOK_CONCURRENCY', 32, 1, 1000),
+    /** The whole HTTP exchange of one attempt, connection included. */
+    webhookTimeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 15_000, 1000, 60_000),
+    /** Development and tests only: http:// URLs and loopback receivers. Refused in production. */
+    webhooksAllowInsecureUrls: insecureWebhookUrls(env, production),
+    /** Encrypts signing secrets at rest (AES-256-GCM). Unset outside production: a fixed development key. */
+    webhookSecretsKey: key256(env, 'WEBHOOK_SECRETS_KEY'),
+    // --- end Webhooks ---
+  };
+}
+
+export type Config = ReturnType<typeof loadConfig>;
+
+/** For entry points: the configuration, or one line naming the bad variable and exit code 1. */
+export function loadConfigOrExit(program: string): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${program}: configuration error: ${err.message}\n`);
+    process.exit(1);
+  }
+}

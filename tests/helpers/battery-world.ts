@@ -1,0 +1,117 @@
+// The reliability and security battery's world (tests/fuzz, tests/security, tests/faults): two
+// organisations, each with every kind of row the API can show (POS data, API keys, audit events,
+// webhook subscriptions with deliveries), an all-scope API key and an owner session, and
+// credentials made straight in the database (no login round trip, no scrypt per request).
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type request from 'supertest';
+import { csrfTokenFor, newSessionToken, SESSION_COOKIE } from '../../src/auth/session-token';
+import { DEVELOPMENT_SECRETS_KEY, encryptSecret, generateSecret } from '../../src/webhooks/secrets';
+import { createApiKey, createOrg, createUser } from './factories';
+import { createClient, createFamille, createProduit, createPromotion, createTicket } from './pos-factories';
+import { allScopes, type SpecOp } from './spec-ops';
+
+export interface Session {
+  token: string;
+  cookie: string;
+  csrf: string;
+}
+
+export interface Tenant {
+  orgId: string;
+  slug: string;
+  /** A string in the names of this tenant's rows: another tenant must never see it. */
+  marker: string;
+  owner: { id: string; email: string; password: string };
+  /** Every scope, a limit no test reaches. */
+  key: string;
+  keyId: string;
+  session: Session;
+  /** Webhook signing secrets of this tenant's subscriptions (as shown once at creation). */
+  webhookSecrets: string[];
+}
+
+/** A session of the user in the org, inserted the way login does (hash stored, token returned). */
+export async function insertSession(db: pg.Pool, userId: string, orgId: string): Promise<Session> {
+  const { token, hash } = newSessionToken();
+  await db.query(`INSERT INTO sessions (token_hash, user_id, org_id, expires_at) VALUES ($1, $2, $3, now() + interval '12 hours')`, [hash, userId, orgId]);
+  return { token, cookie: `${SESSION_COOKIE}=${token}`, csrf: csrfTokenFor(token) };
+}
+
+/** A subscription written straight to the database (the URL never resolves: nothing is delivered). */
+export async function insertWebhook(db: pg.Pool, orgId: string, opts: { events?: string[]; url?: string; description?: string } = {}) {
+  const id = randomUUID();
+  const secret = generateSecret();
+  await db.query(
+    `INSERT INTO webhook_endpoints (id, org_id, url, events, description, secret_encrypted) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [id, orgId, opts.url ?? `https://hooks.invalid/${id}`, opts.events ?? ['client.created', 'ticket.created'], opts.description ?? '', encryptSecret(DEVELOPMENT_SECRETS_KEY, id, secret)],
+  );
+  return { id, secret };
+}
+
+/** An organisation with a bit of everything, every name carrying `marker`. */
+export async function seedTenant(db: pg.Pool, marker: string): Promise<Tenant> {
+  const org = await createOrg(db, { name: `${marker} org`, edition: 'group' });
+  const owner = await createUser(db, { orgId: org.id, role: 'owner', name: `${marker} owner` });
+  const admin = await createUser(db, { orgId: org.id, role: 'admin', name: `${marker} admin` });
+  const { key, id: keyId } = await createApiKey(db, { orgId: org.id, scopes: allScopes(), rateLimitPerMinute: 1_000_000, name: `${marker} key`, createdBy: owner.id });
+  await createApiKey(db, { orgId: org.id, scopes: ['read:catalogue'], name: `${marker} narrow key`, createdBy: admin.id });
+  // Subscriptions first, so the POS rows below produce events and deliveries (migration 4's triggers).
+  const hooks = [await insertWebhook(db, org.id, { description: `${marker} ERP` }), await insertWebhook(db, org.id, { events: ['produit.created'], description: `${marker} shop` })];
+  const famille = await createFamille(db, org.id, { nom: `${marker} Bières` });
+  await createFamille(db, org.id, { nom: `${marker} Vins`, parentId: famille });
+  const produits = [
+    await createProduit(db, org.id, { nom: `${marker} Orval`, familleId: famille, codeBarre: `54${Math.floor(Math.random() * 1e11)}` }),
+    await createProduit(db, org.id, { nom: `${marker} Westmalle`, familleId: famille, actif: false }),
+  ];
+  const client = await createClient(db, org.id, { nom: `${marker} Peeters`, consent: true, email: `${marker.toLowerCase()}@example.test` });
+  await createClient(db, org.id, { nom: `${marker} Janssens` });
+  await createTicket(db, org.id, { clientId: client, lignes: [{ produitId: produits[0], libelle: `${marker} Orval` }, { libelle: `${marker} Chips`, tauxTva: 6 }] });
+  await createTicket(db, org.id, { facture: { numero: `${marker}-F1`, societe: `${marker} SA`, numeroTva: 'BE0123456789' } });
+  await createPromotion(db, org.id, { nom: `${marker} Happy hour`, produitIds: [produits[0]], familleIds: [famille] });
+  await createPromotion(db, org.id, { nom: `${marker} 3 pour 2`, type: 'n_for_m', actif: false });
+  await db.query(
+    `INSERT INTO audit_events (org_id, actor_type, actor_id, action, target_type, target_id, metadata)
+     VALUES ($1, 'user', $2, 'api_key.created', 'api_key', $3, $4), ($1, 'system', NULL, 'webhook.disabled', 'webhook', $5, '{}')`,
+    [org.id, owner.id, keyId, { name: `${marker} key` }, hooks[0].id],
+  );
+  const session = await insertSession(db, owner.id, org.id);
+  return { orgId: org.id, slug: org.slug, marker, owner, key, keyId, session, webhookSecrets: hooks.map((h) => h.secret) };
+}
+
+/** Puts back what a run of deletions took: two webhook subscriptions with deliveries. */
+export async function topUp(db: pg.Pool, t: Tenant): Promise<void> {
+  const { rows } = await db.query('SELECT count(*)::int AS n FROM webhook_endpoints WHERE org_id = $1', [t.orgId]);
+  if (rows[0].n >= 2) return;
+  for (let i = rows[0].n; i < 2; i++) t.webhookSecrets.push((await insertWebhook(db, t.orgId, { description: `${t.marker} again` })).secret);
+  await createClient(db, t.orgId, { nom: `${t.marker} Claes` }); // one more event, so the new ones have deliveries
+}
+
+export type Via = 'key' | 'bearer' | 'session';
+
+/** The ways an operation accepts to be called (none for a public one). */
+export function credentialKinds(op: SpecOp): Via[] {
+  const out: Via[] = [];
+  if (op.keyScopes !== null) out.push('key', 'bearer');
+  if (op.sessionRoles !== null) out.push('session');
+  return out;
+}
+
+/** Sets the credential on a request (a session also sends its CSRF token). */
+export function authenticate(t: request.Test, via: Via, cred: { key: string; session: Session }): request.Test {
+  if (via === 'key') return t.set('X-API-Key', cred.key);
+  if (via === 'bearer') return t.set('Authorization', `Bearer ${cred.key}`);
+  return t.set('Cookie', cred.session.cookie).set('X-CSRF-Token', cred.session.csrf);
+}
+
+/**
+ * The harness's own pool ends and then drops its database WITH (FORCE): a connection still closing
+ * gets "terminating connection due to administrator command", and a pool without an error
+ * listener turns that into an unhandled error that fails the whole file (seen in a CI run).
+ */
+export function quietPool(db: pg.Pool): void {
+  db.on('error', () => {});
+}
+
+/** Environment for a harness the battery hammers: no organisation-wide limit in the way. */
+export const BATTERY_ENV = { RATE_LIMIT_ORG_PER_MINUTE: '1000000000', WEBHOOK_TIMEOUT_MS: '1000' };

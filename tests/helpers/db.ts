@@ -1,0 +1,50 @@
+// Each test file gets its own database, cloned from the migrated template (fast, isolated,
+// so files run in parallel without sharing state).
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+function urlFor(database: string): string {
+  const url = new URL(process.env.AURA_TEST_ADMIN_URL!);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: process.env.AURA_TEST_ADMIN_URL });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** A new database; `empty: true` gives one without migrations (for migration tests). */
+export async function createTestDatabase(opts: { empty?: boolean } = {}): Promise<TestDatabase> {
+  if (!process.env.AURA_TEST_ADMIN_URL) throw new Error('run tests through jest (global setup provides the database)');
+  const name = `aura_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const template = opts.empty ? 'template0' : process.env.AURA_TEST_TEMPLATE_DB!;
+  await withAdmin(async (c) => {
+    // Two clones of one template at the same instant can collide ("being accessed by other users").
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== '55006' || attempt > 20) throw err;
+        await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
+      }
+    }
+  });
+  return {
+    url: urlFor(name),
+    name,
+    drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}

@@ -1,0 +1,23 @@
+import { demoSeeders } from '../../src/demo/seeders';
+import { DEMO_SCOPES, ensureDemo } from '../../src/demo/bootstrap';
+import { startHarness, type Harness } from '../helpers/harness';
+
+describe('demo bootstrap', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.close());
+
+  it('creates the demo organisation once, with an owner who can sign in and a working key with every read scope', async () => {
+    const [a, b] = await Promise.all([ensureDemo(h.db, demoSeeders, 'demo password 1'), ensureDemo(h.db, demoSeeders, 'demo password 1')]);
+    const created = [a, b].filter((d) => d.created);
+    expect(created).toHaveLength(1); // two instances booting at once seed it once
+    const demo = created[0] as Extract<typeof a, { created: true }>;
+    const who = await h.api.get('/api/v1/whoami').set('X-API-Key', demo.key).expect(200);
+    expect(who.body.organisation).toMatchObject({ slug: 'demo', edition: 'group' });
+    expect(who.body.scopes).toEqual(DEMO_SCOPES);
+    await h.api.post('/api/v1/auth/login').send({ email: 'owner@demo.test', password: 'demo password 1' }).expect(200);
+    expect((await ensureDemo(h.db, demoSeeders)).created).toBe(false);
+  });
+});

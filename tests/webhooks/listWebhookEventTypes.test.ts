@@ -1,0 +1,32 @@
+import { loadSpec } from '../../src/app';
+import { startWorld, type World } from './support';
+
+describe('GET /api/v1/webhook-event-types', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await startWorld();
+  });
+  afterAll(() => w.h.close());
+
+  it('lists every event type, alphabetically, each with the JSON Schema of its payload', async () => {
+    const res = await w.h.api.get('/api/v1/webhook-event-types').set('X-API-Key', w.key).expect(200);
+    const types = res.body.items.map((t: { type: string }) => t.type);
+    expect(types).toEqual(['client.created', 'client.updated', 'produit.created', 'produit.updated', 'promotion.created', 'promotion.updated', 'ticket.created', 'webhook.test']);
+    expect(res.body).toMatchObject({ total: 8, limit: 50, offset: 0 });
+    // The same types as the spec's `webhooks` section, and as a subscription accepts.
+    const spec = loadSpec() as unknown as { webhooks: Record<string, unknown>; components: { schemas: { WebhookEventType: { enum: string[] } } } };
+    expect(Object.keys(spec.webhooks).sort()).toEqual(types);
+    const subscribable = res.body.items.filter((t: { subscribable: boolean }) => t.subscribable).map((t: { type: string }) => t.type);
+    expect(subscribable).toEqual([...spec.components.schemas.WebhookEventType.enum].sort());
+
+    const ticket = res.body.items.find((t: { type: string }) => t.type === 'ticket.created');
+    expect(ticket.schema).toMatchObject({ $schema: 'https://json-schema.org/draft/2020-12/schema', required: ['id', 'type', 'timestamp', 'data'], properties: { type: { const: 'ticket.created' } } });
+    expect(JSON.stringify(ticket.schema)).not.toContain('$ref'); // self-contained
+    expect(ticket.schema.properties.data.required).toEqual(['lignes']);
+  });
+
+  it('pages like every list', async () => {
+    const res = await w.h.api.get('/api/v1/webhook-event-types?limit=2&offset=7').set('X-API-Key', w.key).expect(200);
+    expect(res.body).toMatchObject({ total: 8, limit: 2, offset: 7, items: [{ type: 'webhook.test', subscribable: false }] });
+  });
+});
