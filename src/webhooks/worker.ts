@@ -155,16 +155,26 @@ function listen(pool: pg.Pool, log: Logger, onNotify: () => void): { ready: Prom
   let client: pg.PoolClient | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
+  let closeClient: () => Promise<void> = async () => {};
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => (markReady = resolve));
 
   async function connect() {
     let c: pg.PoolClient | undefined;
+    let released = false;
+    // Every way out (error event, failed LISTEN, close) comes through here, once: pg-pool throws on a
+    // second release, and an 'error' can arrive after close() or while LISTEN is still in flight.
+    const drop = (err?: Error) => {
+      if (!c || released) return;
+      released = true;
+      c.off('notification', onNotify).off('error', onError);
+      c.on('error', () => {}); // a late socket error on the discarded client must not crash the process
+      c.release(err ?? true); // never back to the pool: a LISTENing session is not a clean connection
+      if (client === c) client = undefined;
+    };
     const onError = (err: Error) => {
       log.warn({ err }, 'webhook listener connection lost; polling until it is back');
-      c?.off('notification', onNotify).off('error', onError);
-      c?.release(err);
-      if (client === c) client = undefined;
+      drop(err);
       if (!closed) retry = setTimeout(connect, 1000);
     };
     try {
@@ -173,14 +183,17 @@ function listen(pool: pg.Pool, log: Logger, onNotify: () => void): { ready: Prom
       c.on('notification', onNotify);
       c.on('error', onError);
       await c.query(`LISTEN ${NOTIFY_CHANNEL}`);
-      if (closed) {
-        c.off('notification', onNotify).off('error', onError);
-        return c.release();
-      }
+      if (released) return; // the connection died during LISTEN; onError has scheduled a retry
+      if (closed) return drop();
       client = c;
+      closeClient = async () => {
+        await c!.query(`UNLISTEN ${NOTIFY_CHANNEL}`).catch(() => {});
+        drop();
+      };
     } catch (err) {
+      if (released) return; // onError already released it and scheduled the retry
       log.warn({ err }, 'webhook listener could not connect; polling until it can');
-      if (c && client !== c) c.off('notification', onNotify).off('error', onError).release(err as Error);
+      drop(err as Error);
       if (!closed) retry = setTimeout(connect, 5000);
     } finally {
       markReady();
@@ -193,13 +206,7 @@ function listen(pool: pg.Pool, log: Logger, onNotify: () => void): { ready: Prom
     async close() {
       closed = true;
       clearTimeout(retry);
-      const c = client;
-      client = undefined;
-      if (c) {
-        await c.query(`UNLISTEN ${NOTIFY_CHANNEL}`).catch(() => {});
-        c.removeAllListeners('notification');
-        c.release();
-      }
+      if (client) await closeClient();
     },
   };
 }

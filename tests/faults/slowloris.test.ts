@@ -57,7 +57,8 @@ describe('slowloris', () => {
 
     expect(normal.length).toBeGreaterThan(10);
     expect(normal.filter((r) => r.status !== 200).map((r) => r.error ?? r.status)).toEqual([]);
-    expect(Math.max(...normal.map((r) => r.ms))).toBeLessThan(1000);
+    // Served while the slow sockets are still open, not queued until the header timeout cuts them.
+    expect(Math.max(...normal.map((r) => r.ms))).toBeLessThan(HEADERS_TIMEOUT_MS);
     expect(stillOpen).toBe(0);
     expect(closedAfter.length).toBe(SLOW_SOCKETS);
     // Closed by the header timeout: not before it, and not long after it.

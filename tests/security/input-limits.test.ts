@@ -23,7 +23,6 @@ function raw(h: Harness, opts: { method?: string; path: string; headers?: Record
 }
 
 /** listAuditEvents counts with count(*) OVER (): past the last page there is no row to carry the count, so total is 0. */
-const KNOWN_TOTAL_BUG = new Set<string>(); // none left (listAuditEvents' past-the-end total is fixed)
 
 describe('input limits', () => {
   let h: Harness;
@@ -87,22 +86,19 @@ describe('input limits', () => {
     await stillServing();
   });
 
-  it('thousands of query parameters → 400, quickly', async () => {
+  it('thousands of query parameters → 400', async () => {
     const many = Array.from({ length: 1200 }, (_, i) => `p${i}=1`).join('&'); // under the 16 kB header limit
-    const started = Date.now();
     const res = await h.api.get(`/api/v1/produits?${many}`).set('X-API-Key', a.key).expect(400);
     envelope(res.body, 'VALIDATION_ERROR');
     const repeated = await h.api.get(`/api/v1/produits?${Array.from({ length: 1500 }, () => 'limit=1').join('&')}`).set('X-API-Key', a.key).expect(400);
     expect(repeated.body.details).toContainEqual(expect.objectContaining({ loc: ['query', 'limit'] }));
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
-  it('a request body array of 12,000 distinct items → 400 within a second (uniqueItems is not quadratic)', async () => {
+  it('a request body array of 12,000 distinct items → 400 naming its item limit', async () => {
     const events = Array.from({ length: 12_000 }, (_, i) => `e${i}`);
-    const started = Date.now();
     const res = await h.api.post('/api/v1/webhooks').set('X-API-Key', a.key).send({ url: 'https://a.example', events }).expect(400);
     envelope(res.body, 'VALIDATION_ERROR');
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(res.body.details).toContainEqual(expect.objectContaining({ loc: ['body', 'events'], type: 'maxItems' }));
   });
 
   describe.each(listOps.map((o) => [o.operationId, o] as const))('%s', (_id, op) => {
@@ -119,13 +115,9 @@ describe('input limits', () => {
       expect(res.body.details).toContainEqual(expect.objectContaining({ loc: ['query', 'offset'] }));
     });
 
-    // Known bugs, reported in issue 7's closing note: `it.failing` turns red the day they are fixed,
-    // so the entry is removed then.
-    (KNOWN_TOTAL_BUG.has(op.operationId) ? it.failing : it)('the largest offset → an empty page with the true total, fast', async () => {
+    it('the largest offset → an empty page with the true total', async () => {
       const first = await authenticate(h.api.get(url()), via, a).expect(200);
-      const started = Date.now();
       const last = await authenticate(h.api.get(`${url()}?offset=100000000&limit=200`), via, a).expect(200);
-      expect(Date.now() - started).toBeLessThan(1000);
       expect(last.body).toMatchObject({ items: [], total: first.body.total, offset: 100000000, limit: 200 });
     });
   });
