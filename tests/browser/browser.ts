@@ -109,3 +109,15 @@ export async function waitForCount(page: Page, selector: string, count: number, 
   }
   throw new Error(`expected ${count} × ${selector}, saw ${seen} after ${timeoutMs} ms`);
 }
+
+/** Waits until the element with `id` has the focus (a screen focuses its title once its data is in). */
+export async function waitForFocus(page: Page, id: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen: string | null = null;
+  while (Date.now() < deadline) {
+    seen = (await focused(page)).id;
+    if (seen === id) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`expected #${id} to have the focus, it was ${seen ? `#${seen}` : 'elsewhere'} after ${timeoutMs} ms`);
+}

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { createApiKey, createOrg, createUser } from '../helpers/factories';
 import { startHarness, type Harness } from '../helpers/harness';
 import { createProduit } from '../helpers/pos-factories';
-import { clipboardText, describeInBrowser, focused, openBrowser, waitForCount, type Browser } from './browser';
+import { clipboardText, describeInBrowser, focused, openBrowser, waitForCount, waitForFocus, type Browser } from './browser';
 
 jest.setTimeout(60_000);
 
@@ -195,7 +195,7 @@ describeInBrowser('console: Settings → API in Chromium', () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
     // Moving to a screen moves the focus to its title.
-    expect((await focused(page)).id).toBe('page-title');
+    await waitForFocus(page, 'page-title');
     const rows = page.locator('table.audit tbody tr');
     await rows.first().waitFor();
     const all = await page.locator('table.audit tbody').innerText();

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { createTestDatabase, ignoreTeardownTermination, type TestDatabase } from '../helpers/db';
 
 const run = promisify(execFile);
 const tsx = join(__dirname, '../../node_modules/.bin/tsx');
@@ -23,7 +23,7 @@ describe('npm run admin', () => {
   };
   beforeAll(async () => {
     database = await createTestDatabase();
-    db = new pg.Pool({ connectionString: database.url, max: 2 });
+    db = ignoreTeardownTermination(new pg.Pool({ connectionString: database.url, max: 2 }));
   });
   afterAll(async () => {
     await db.end();

@@ -10,7 +10,7 @@ import { createPool } from '../../src/db/pool';
 import type { HandlerMap } from '../../src/handler';
 import { createLogger } from '../../src/logger';
 import { checkResponse } from './contract';
-import { createTestDatabase, type TestDatabase } from './db';
+import { createTestDatabase, ignoreTeardownTermination, type TestDatabase } from './db';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'options';
 export type ContractClient = Record<Method, (url: string) => request.Test>;
@@ -70,7 +70,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const { app } = await createApp({ config, pool, log, clock: opts.clock, handlers: opts.handlers });
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const db = new pg.Pool({ connectionString: database.url, max: 3 });
+  const db = ignoreTeardownTermination(new pg.Pool({ connectionString: database.url, max: 3 }));
   const { port } = server.address() as AddressInfo;
   return {
     api: contractClient(server),

@@ -4,7 +4,7 @@
 import pg from 'pg';
 import { FAILING_ENDPOINT_DISABLE_MS, MAX_ATTEMPTS, nextAttemptAt, RETRY_DELAYS_MS } from '../../src/webhooks/retry-schedule';
 import { createOrg } from '../helpers/factories';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { createTestDatabase, ignoreTeardownTermination, type TestDatabase } from '../helpers/db';
 import { createClient } from '../helpers/pos-factories';
 import { attemptDeps, createEndpoint, deliverDue, deliveriesOf, manualClock, startReceiver, testConfig, verifySignature, type Receiver } from './support';
 
@@ -17,7 +17,7 @@ describe('webhook delivery', () => {
   let receiver: Receiver;
   beforeAll(async () => {
     database = await createTestDatabase();
-    db = new pg.Pool({ connectionString: database.url, max: 6 });
+    db = ignoreTeardownTermination(new pg.Pool({ connectionString: database.url, max: 6 }));
     receiver = await startReceiver();
   });
   afterAll(async () => {

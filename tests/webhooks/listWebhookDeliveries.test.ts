@@ -15,7 +15,8 @@ describe('GET /api/v1/webhooks/{id}/deliveries', () => {
       // One at a time, so the receiver's second answer (503) goes to the second event.
       await w.h.db.query(`UPDATE webhook_deliveries SET next_attempt_at = next_attempt_at + interval '1 hour' WHERE endpoint_id = $1 AND status = 'pending' AND attempts = 0 AND id <> (SELECT id FROM webhook_deliveries WHERE endpoint_id = $1 AND status = 'pending' AND attempts = 0 ORDER BY created_at, id LIMIT 1)`, [webhookId]);
       await deliverDue(deps);
-      await w.h.db.query(`UPDATE webhook_deliveries SET next_attempt_at = now() WHERE endpoint_id = $1 AND status = 'pending' AND attempts = 0`, [webhookId]);
+      // A second back: now() has microseconds, the worker's clock only milliseconds.
+      await w.h.db.query(`UPDATE webhook_deliveries SET next_attempt_at = now() - interval '1 second' WHERE endpoint_id = $1 AND status = 'pending' AND attempts = 0`, [webhookId]);
     }
     deps.close();
   });

@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import pg from 'pg';
 import { eventTypeCatalogue } from '../../src/webhooks/event-schemas';
 import { createOrg } from '../helpers/factories';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { createTestDatabase, ignoreTeardownTermination, type TestDatabase } from '../helpers/db';
 import { createClient, createProduit, createPromotion, createTicket } from '../helpers/pos-factories';
 import { createEndpoint, deliveriesOf } from './support';
 
@@ -18,7 +18,7 @@ describe('the webhook outbox', () => {
   let db: pg.Pool;
   beforeAll(async () => {
     database = await createTestDatabase();
-    db = new pg.Pool({ connectionString: database.url, max: 4 });
+    db = ignoreTeardownTermination(new pg.Pool({ connectionString: database.url, max: 4 }));
   });
   afterAll(async () => {
     await db.end();
