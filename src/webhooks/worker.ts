@@ -35,7 +35,9 @@ const NOTIFY_CHANNEL = 'webhook_deliveries';
 
 export function startWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
   const { pool, config } = deps;
-  const clock = deps.clock ?? (() => new Date());
+  // A Date has milliseconds, timestamptz microseconds: rounded up, a row made due at 12:00:00.734567
+  // by the committing transaction counts as due when the NOTIFY wakes us at 12:00:00.734.
+  const clock = deps.clock ?? (() => new Date(Date.now() + 1));
   const id = randomUUID();
   const log = deps.log.child({ component: 'webhook-worker', worker: id });
   const agents = createDeliveryAgents(config.webhooksAllowInsecureUrls, { maxSockets: config.webhookConcurrency });
