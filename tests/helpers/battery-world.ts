@@ -61,7 +61,7 @@ export async function seedTenant(db: pg.Pool, marker: string): Promise<Tenant> {
   const famille = await createFamille(db, org.id, { nom: `${marker} Bières` });
   await createFamille(db, org.id, { nom: `${marker} Vins`, parentId: famille });
   const produits = [
-    await createProduit(db, org.id, { nom: `${marker} Orval`, familleId: famille, codeBarre: `54${Math.floor(Math.random() * 1e11)}` }),
+    await createProduit(db, org.id, { nom: `${marker} Orval`, familleId: famille, codeBarre: `54${String(Math.floor(Math.random() * 1e11)).padStart(11, '0')}` }),
     await createProduit(db, org.id, { nom: `${marker} Westmalle`, familleId: famille, actif: false }),
   ];
   const client = await createClient(db, org.id, { nom: `${marker} Peeters`, consent: true, email: `${marker.toLowerCase()}@example.test` });
