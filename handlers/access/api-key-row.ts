@@ -6,7 +6,7 @@ export type ApiKeyJson = components['schemas']['ApiKey'];
 export const API_KEY_COLUMNS = `id, name, description, prefix, scopes, created_by, created_at, expires_at, revoked_at,
   last_used_at, host(last_used_ip) AS last_used_ip, rate_limit_per_minute`;
 
-interface ApiKeyRow {
+export interface ApiKeyRow {
   id: string;
   name: string;
   description: string;

@@ -1,16 +1,12 @@
+import { fetchList, listStatement } from '../../src/db/list-page';
 import type { Handler } from '../../src/handler';
-import { API_KEY_COLUMNS, apiKeyJson } from './api-key-row';
+import { API_KEY_COLUMNS, apiKeyJson, type ApiKeyRow } from './api-key-row';
 
-const LIST_SQL = `
-  SELECT ${API_KEY_COLUMNS}, count(*) OVER () AS total
-    FROM api_keys WHERE org_id = $1
-   ORDER BY created_at DESC, id DESC
-   LIMIT $2 OFFSET $3`;
+const LIST = listStatement({ from: 'api_keys', where: 'org_id = $1', columns: API_KEY_COLUMNS, orderBy: 'created_at DESC, id DESC' }, 1);
 
 export const listApiKeys: Handler<'listApiKeys'> = async (ctx, req) => {
   const { limit = 50, offset = 0 } = req.query;
-  const { rows } = await ctx.db.query(LIST_SQL, [ctx.principal!.orgId, limit, offset]);
-  const total = rows[0]?.total ?? (offset > 0 ? (await ctx.db.query('SELECT count(*) AS n FROM api_keys WHERE org_id = $1', [ctx.principal!.orgId])).rows[0].n : 0);
+  const { rows, ...page } = await fetchList<ApiKeyRow>(ctx.db, LIST, [ctx.principal!.orgId], { limit, offset });
   const now = ctx.clock();
-  return { status: 200, body: { items: rows.map((r) => apiKeyJson(r, now)), total, limit, offset } };
+  return { status: 200, body: { items: rows.map((r) => apiKeyJson(r, now)), ...page } };
 };

@@ -8,7 +8,7 @@ export const DELIVERY_COLUMNS = `d.id, d.event_id, e.type AS event_type, d.statu
 
 export const DELIVERY_FROM = 'webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id';
 
-interface DeliveryRow {
+export interface DeliveryRow {
   id: string;
   event_id: string;
   event_type: string;
