@@ -1,8 +1,9 @@
 /* global window, FormData */
 // Settings → API: the organisation's keys, "+ New key" (shown once, with a copy button) and
 // Revoke with confirmation. Owners create and revoke; admins see the list.
-import { api, ApiError, describeError, scopes } from './api.js';
-import { announce, busy, confirmDialog, errorNotice, formKit, h, localToIso, notice, pager, replace, revealSecret, time } from './ui.js';
+import { api, describeError, scopes } from './api.js';
+import { createPanel, submitToApi } from './create-panel.js';
+import { announce, confirmDialog, errorNotice, formKit, h, localToIso, notice, pager, replace, revealSecret, time } from './ui.js';
 
 const PAGE_SIZE = 50;
 
@@ -20,6 +21,7 @@ export async function renderKeys(main, ctx) {
   const newButton = canManage
     ? h('button', { type: 'button', class: 'button-primary', 'aria-expanded': 'false', 'aria-controls': 'new-key-panel', onclick: openForm }, '+ New key')
     : null;
+  const createForm = createPanel({ panel, newButton, heading });
 
   replace(main,
     h('p', { class: 'breadcrumb' }, 'Settings › API'),
@@ -141,22 +143,14 @@ export async function renderKeys(main, ctx) {
       if (!(/** @type {string[]} */ (body.scopes)).length) missing.push({ field: 'scopes', message: 'choose at least one' });
       if (missing.length) return kit.show('The key was not created:', missing);
 
-      void busy(form, async () => {
-        try {
-          const created = await api.post('/api/v1/api-keys', body);
-          showCreated(created);
-          await loadList();
-        } catch (err) {
-          const d = describeError(err);
-          kit.show(d.message, err instanceof ApiError ? err.fieldErrors : [], d.reference);
-        }
+      submitToApi(form, kit, async () => {
+        const created = await api.post('/api/v1/api-keys', body);
+        showCreated(created);
+        await loadList();
       });
     });
 
-    replace(panel, form);
-    panel.hidden = false;
-    newButton?.setAttribute('aria-expanded', 'true');
-    /** @type {HTMLInputElement} */ (form.elements.namedItem('name')).focus();
+    createForm.open(form, 'name');
   }
 
   /** The key, shown this once. @param {{api_key: any, key: string}} created */
@@ -175,11 +169,7 @@ export async function renderKeys(main, ctx) {
   }
 
   function closePanel() {
-    // The key leaves the page for good.
-    replace(panel);
-    panel.hidden = true;
-    newButton?.setAttribute('aria-expanded', 'false');
-    (newButton ?? heading).focus();
+    createForm.close();
   }
 }
 

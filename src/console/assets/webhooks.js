@@ -1,8 +1,9 @@
 /* global FormData */
 // Webhooks: the endpoints (list, "+ New endpoint" with the signing secret shown once) and, per
 // endpoint, "Send a test event" with its outcome and the delivery log with "Retry now".
-import { api, ApiError, describeError } from './api.js';
-import { announce, busy, errorNotice, formKit, h, notice, pager, replace, revealSecret, time } from './ui.js';
+import { api, describeError } from './api.js';
+import { createPanel, submitToApi } from './create-panel.js';
+import { announce, errorNotice, formKit, h, notice, pager, replace, revealSecret, time } from './ui.js';
 
 const PAGE_SIZE = 50;
 
@@ -42,6 +43,7 @@ async function renderList(main, ctx) {
   const newButton = canManage
     ? h('button', { type: 'button', class: 'button-primary', 'aria-expanded': 'false', 'aria-controls': 'new-webhook-panel', onclick: openForm }, '+ New endpoint')
     : null;
+  const createForm = createPanel({ panel, newButton, heading });
 
   replace(main,
     h('p', { class: 'breadcrumb' }, 'Settings › API'),
@@ -97,37 +99,26 @@ async function renderList(main, ctx) {
       if (!body.url) missing.push({ field: 'url', message: 'give the address that receives the events' });
       if (!(/** @type {string[]} */ (body.events)).length) missing.push({ field: 'events', message: 'choose at least one' });
       if (missing.length) return kit.show('The endpoint was not created:', missing);
-      void busy(form, async () => {
-        try {
-          const created = await api.post('/api/v1/webhooks', body);
-          revealSecret(panel, {
-            title: `Endpoint created: ${created.webhook.url}`,
-            label: 'Signing secret',
-            copy: 'Copy secret',
-            value: created.secret,
-            warning: 'Your endpoint verifies the webhook-signature header of each delivery with it. Keep it in a vault; it can be rotated later.',
-            done: 'Done, I have copied it',
-            onDone: closePanel,
-          });
-          announce('Endpoint created. Copy its signing secret now: you will not see it again.');
-          await loadList();
-        } catch (err) {
-          const d = describeError(err);
-          kit.show(d.message, err instanceof ApiError ? err.fieldErrors : [], d.reference);
-        }
+      submitToApi(form, kit, async () => {
+        const created = await api.post('/api/v1/webhooks', body);
+        revealSecret(panel, {
+          title: `Endpoint created: ${created.webhook.url}`,
+          label: 'Signing secret',
+          copy: 'Copy secret',
+          value: created.secret,
+          warning: 'Your endpoint verifies the webhook-signature header of each delivery with it. Keep it in a vault; it can be rotated later.',
+          done: 'Done, I have copied it',
+          onDone: closePanel,
+        });
+        announce('Endpoint created. Copy its signing secret now: you will not see it again.');
+        await loadList();
       });
     });
-    replace(panel, form);
-    panel.hidden = false;
-    newButton?.setAttribute('aria-expanded', 'true');
-    /** @type {HTMLInputElement} */ (form.elements.namedItem('url')).focus();
+    createForm.open(form, 'url');
   }
 
   function closePanel() {
-    replace(panel);
-    panel.hidden = true;
-    newButton?.setAttribute('aria-expanded', 'false');
-    (newButton ?? heading).focus();
+    createForm.close();
   }
 }
 
