@@ -1,17 +1,10 @@
 import { createUser, signIn } from '../helpers/factories';
-import { createWebhookVia, startReceiver, startWorld, type Receiver, type World } from './support';
+import { createWebhookVia, useWorldAndReceiver, type Receiver, type World } from './support';
 
 describe('POST /api/v1/webhooks', () => {
   let w: World;
   let receiver: Receiver;
-  beforeAll(async () => {
-    w = await startWorld();
-    receiver = await startReceiver();
-  });
-  afterAll(async () => {
-    await receiver.close();
-    await w.h.close();
-  });
+  useWorldAndReceiver((s) => ({ w, receiver } = s));
   const post = (body: unknown, key = w.key) => w.h.api.post('/api/v1/webhooks').set('X-API-Key', key).send(body as object);
 
   it('creates a subscription and shows its signing secret once', async () => {

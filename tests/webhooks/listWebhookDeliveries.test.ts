@@ -1,13 +1,12 @@
 import { createClient } from '../helpers/pos-factories';
-import { attemptDeps, createWebhookVia, deliverDue, startReceiver, startWorld, type Receiver, type World } from './support';
+import { attemptDeps, createWebhookVia, deliverDue, useWorldAndReceiver, type Receiver, type World } from './support';
 
 describe('GET /api/v1/webhooks/{id}/deliveries', () => {
   let w: World;
   let receiver: Receiver;
   let webhookId: string;
+  useWorldAndReceiver((s) => ({ w, receiver } = s), { reply: (_r, n) => (n === 1 ? { status: 503, body: 'busy' } : { status: 200 }) });
   beforeAll(async () => {
-    w = await startWorld();
-    receiver = await startReceiver((_r, n) => (n === 1 ? { status: 503, body: 'busy' } : { status: 200 }));
     ({ webhook: { id: webhookId } } = await createWebhookVia(w, { url: receiver.url, events: ['client.created'] }));
     for (let i = 0; i < 3; i++) await createClient(w.h.db, w.orgId);
     const deps = attemptDeps(w.h.db, () => new Date());
@@ -19,10 +18,6 @@ describe('GET /api/v1/webhooks/{id}/deliveries', () => {
       await w.h.db.query(`UPDATE webhook_deliveries SET next_attempt_at = now() - interval '1 second' WHERE endpoint_id = $1 AND status = 'pending' AND attempts = 0`, [webhookId]);
     }
     deps.close();
-  });
-  afterAll(async () => {
-    await receiver.close();
-    await w.h.close();
   });
   const list = (query = '', id = webhookId, key = w.key) => w.h.api.get(`/api/v1/webhooks/${id}/deliveries${query}`).set('X-API-Key', key);
 

@@ -1,17 +1,10 @@
 import { createUser, signIn } from '../helpers/factories';
-import { createWebhookVia, startReceiver, startWorld, type Receiver, type World } from './support';
+import { createWebhookVia, useWorldAndReceiver, type Receiver, type World } from './support';
 
 describe('GET /api/v1/webhooks', () => {
   let w: World;
   let receiver: Receiver;
-  beforeAll(async () => {
-    w = await startWorld();
-    receiver = await startReceiver();
-  });
-  afterAll(async () => {
-    await receiver.close();
-    await w.h.close();
-  });
+  useWorldAndReceiver((s) => ({ w, receiver } = s));
 
   it('lists nothing at first', async () => {
     const res = await w.h.api.get('/api/v1/webhooks').set('X-API-Key', w.key).expect(200);

@@ -1,23 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { claimDue } from '../../src/webhooks/delivery-store';
 import { createClient } from '../helpers/pos-factories';
-import { createWebhookVia, deliveriesOf, startReceiver, startWorld, verifySignature, type Receiver, type World } from './support';
+import { createWebhookVia, deliveriesOf, useWorldAndReceiver, verifySignature, type Receiver, type World } from './support';
 
 describe('POST /api/v1/webhooks/{id}/deliveries/{delivery_id}/retry', () => {
   let w: World;
   let receiver: Receiver;
-  beforeAll(async () => {
-    w = await startWorld();
-    receiver = await startReceiver();
-  });
-  afterAll(async () => {
-    await receiver.close();
-    await w.h.close();
-  });
-  beforeEach(() => {
-    receiver.received.length = 0;
-    receiver.reply = () => ({});
-  });
+  useWorldAndReceiver((s) => ({ w, receiver } = s), { reset: true });
   const retry = (webhookId: string, deliveryId: string, key = w.key) => w.h.api.post(`/api/v1/webhooks/${webhookId}/deliveries/${deliveryId}/retry`).set('X-API-Key', key);
 
   /** A subscription with one delivery given up (failed), as after the last scheduled attempt. */

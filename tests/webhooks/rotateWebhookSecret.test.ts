@@ -1,17 +1,10 @@
-import { createWebhookVia, manualClock, startReceiver, startWorld, verifySignature, type Receiver, type World } from './support';
+import { createWebhookVia, manualClock, useWorldAndReceiver, verifySignature, type Receiver, type World } from './support';
 
 describe('POST /api/v1/webhooks/{id}/rotate-secret', () => {
   const clock = manualClock(new Date(Math.floor(Date.now() / 1000) * 1000));
   let w: World;
   let receiver: Receiver;
-  beforeAll(async () => {
-    w = await startWorld({ clock });
-    receiver = await startReceiver();
-  });
-  afterAll(async () => {
-    await receiver.close();
-    await w.h.close();
-  });
+  useWorldAndReceiver((s) => ({ w, receiver } = s), { world: { clock } });
   const rotate = (id: string, key = w.key) => w.h.api.post(`/api/v1/webhooks/${id}/rotate-secret`).set('X-API-Key', key);
   const sendTest = (id: string) => w.h.api.post(`/api/v1/webhooks/${id}/test`).set('X-API-Key', w.key).expect(200);
 

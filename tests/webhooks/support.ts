@@ -169,3 +169,28 @@ export async function createWebhookVia(w: World, body: Record<string, unknown>, 
   const res = await w.h.api.post('/api/v1/webhooks').set('X-API-Key', key).send({ events: ['client.created'], ...body }).expect(201);
   return res.body as { webhook: { id: string; url: string; [k: string]: unknown }; secret: string };
 }
+
+/**
+ * The describe block's world and receiver: started before its tests, closed after them, and with
+ * `reset`, the receiver emptied and set back to answering 200 before each test.
+ */
+export function useWorldAndReceiver(
+  assign: (s: { w: World; receiver: Receiver }) => void,
+  opts: { world?: Parameters<typeof startWorld>[0]; reply?: Receiver['reply']; reset?: boolean } = {},
+): void {
+  let s: { w: World; receiver: Receiver } | undefined;
+  beforeAll(async () => {
+    s = { w: await startWorld(opts.world), receiver: await startReceiver(opts.reply) };
+    assign(s);
+  });
+  if (opts.reset) {
+    beforeEach(() => {
+      s!.receiver.received.length = 0;
+      s!.receiver.reply = () => ({});
+    });
+  }
+  afterAll(async () => {
+    await s?.receiver.close();
+    await s?.w.h.close();
+  });
+}

@@ -1,23 +1,12 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { eventTypeCatalogue } from '../../src/webhooks/event-schemas';
-import { createWebhookVia, deliveriesOf, startReceiver, startWorld, verifySignature, type Receiver, type World } from './support';
+import { createWebhookVia, deliveriesOf, useWorldAndReceiver, verifySignature, type Receiver, type World } from './support';
 
 describe('POST /api/v1/webhooks/{id}/test', () => {
   let w: World;
   let receiver: Receiver;
-  beforeAll(async () => {
-    w = await startWorld({ env: { WEBHOOK_TIMEOUT_MS: '1000' } });
-    receiver = await startReceiver();
-  });
-  afterAll(async () => {
-    await receiver.close();
-    await w.h.close();
-  });
-  beforeEach(() => {
-    receiver.received.length = 0;
-    receiver.reply = () => ({});
-  });
+  useWorldAndReceiver((s) => ({ w, receiver } = s), { world: { env: { WEBHOOK_TIMEOUT_MS: '1000' } }, reset: true });
   const test = (id: string, key = w.key) => w.h.api.post(`/api/v1/webhooks/${id}/test`).set('X-API-Key', key);
 
   it('sends a signed webhook.test now and answers the outcome', async () => {
