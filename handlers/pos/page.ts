@@ -45,7 +45,7 @@ export async function fetchPage<T>(ctx: Ctx, sql: string, params: unknown[], lim
 
 /** `SELECT <json> AS body ... WHERE org_id = $1 AND id = $2`: the object, or a 404. */
 export async function fetchOne<T>(ctx: Ctx, sql: string, id: string, what: string): Promise<T> {
-  const { rows } = await ctx.db.query(sql, [ctx.principal!.orgId, id]);
+  const { rows } = await ctx.db.query({ name: statementName(sql), text: sql, values: [ctx.principal!.orgId, id] });
   if (!rows[0]) throw notFound(what);
   return rows[0].body as T;
 }

@@ -68,7 +68,7 @@ export async function createBackend(opts: BackendOptions): Promise<OpenAPIBacken
   api.router.getOperation = (id: string) => byId.get(id);
   api.router.matchOperation = ((req: OARequest, strict?: boolean) => {
     const path = (req.path || '/').split('?')[0];
-    const m = router.match(req.method, path);
+    const m = router.matchRecent(req.method, path);
     if (m.kind === 'found') return byId.get(m.target.operationId);
     if (!strict) return undefined;
     throw new Error(m.kind === 'methodNotAllowed' ? '405-methodNotAllowed' : '404-notFound');

@@ -27,13 +27,29 @@ function parseCookies(header: string | string[] | undefined): Record<string, str
 
 /** A copy the validator may coerce in place without touching express's req.query. */
 function copyQuery(query: Request['query']): Record<string, unknown> {
-  if (!query || typeof query !== 'object') return {};
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(query)) out[k] = Array.isArray(v) ? [...v] : v;
+  if (!query || typeof query !== 'object') return out;
+  for (const k in query) {
+    if (!Object.prototype.hasOwnProperty.call(query, k)) continue;
+    const v = query[k];
+    out[k] = Array.isArray(v) ? [...v] : v;
+  }
   return out;
 }
 
+const NO_COOKIES: Readonly<Record<string, string>> = Object.freeze({});
+
+function normalisePath(raw: string | undefined): string {
+  let path = raw || '/';
+  // express hands over a clean path; the general case is kept for other callers.
+  if (path.includes('?')) path = path.slice(0, path.indexOf('?'));
+  if (path.charCodeAt(0) === 32 || path.charCodeAt(path.length - 1) === 32) path = path.trim();
+  return path.startsWith('/') ? path : `/${path}`;
+}
+
 export function fastParseRequest(router: SegmentRouter<RouteTarget>) {
+  // Called four times per request by openapi-backend: built field by field (no spread of the
+  // request), with the route match remembered by the router.
   return (req: Request, operation?: Operation): ParsedRequest => {
     let requestBody = req.body;
     if (req.body && typeof req.body !== 'object') {
@@ -43,16 +59,25 @@ export function fastParseRequest(router: SegmentRouter<RouteTarget>) {
         // left as sent: validation reports it
       }
     }
-    let path = (req.path || '/').trim().split('?')[0];
-    if (!path.startsWith('/')) path = `/${path}`;
-    const method = req.method.trim().toLowerCase();
+    const path = normalisePath(req.path);
+    const method = req.method.toLowerCase();
     let params: Record<string, string> = {};
     if (operation) {
-      const m = router.match(method, path);
+      const m = router.matchRecent(method, path);
       if (m.kind === 'found' && m.target.operationId === operation.operationId) params = m.params;
     }
     const headers = req.headers as ParsedRequest['headers']; // node already lower-cases header names
-    return { ...req, path, method, params, headers, query: copyQuery(req.query) as ParsedRequest['query'], cookies: parseCookies(headers.cookie), requestBody };
+    const cookie = headers.cookie;
+    return {
+      method,
+      path,
+      params,
+      headers,
+      query: copyQuery(req.query) as ParsedRequest['query'],
+      cookies: cookie ? parseCookies(cookie) : { ...NO_COOKIES },
+      requestBody,
+      body: req.body,
+    };
   };
 }
 

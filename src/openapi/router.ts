@@ -72,6 +72,24 @@ export class SegmentRouter<T extends RouteTarget> {
     return undefined;
   }
 
+  private recent = new Map<string, Match<T>>();
+
+  /**
+   * match(), remembered for recently seen paths: openapi-backend asks four or five times per
+   * request. The params are a fresh copy each time, since validation coerces them in place.
+   */
+  matchRecent(method: string, path: string): Match<T> {
+    if (path.length > 256) return this.match(method, path);
+    const key = `${method.toLowerCase()} ${path}`;
+    let m = this.recent.get(key);
+    if (!m) {
+      m = this.match(method, path);
+      if (this.recent.size >= 1024) this.recent.clear();
+      this.recent.set(key, m);
+    }
+    return m.kind === 'found' ? { ...m, params: { ...m.params } } : m;
+  }
+
   match(method: string, path: string): Match<T> {
     const values: string[] = [];
     const node = this.find(this.root, segments(path), 0, values);
