@@ -108,6 +108,9 @@ export function loadConfig(env: Env = process.env) {
     webhooksAllowInsecureUrls: insecureWebhookUrls(env, production),
     /** Encrypts signing secrets at rest (AES-256-GCM). Unset outside production: a fixed development key. */
     webhookSecretsKey: key256(env, 'WEBHOOK_SECRETS_KEY'),
+    // During a key rotation: the old key, still accepted for reading until
+    // `npm run admin -- reencrypt-webhook-secrets` has moved every secret to the new one.
+    webhookSecretsKeyPrevious: key256(env, 'WEBHOOK_SECRETS_KEY_PREVIOUS'),
     // --- end Webhooks ---
   };
 }

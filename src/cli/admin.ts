@@ -4,6 +4,8 @@
 //   npm run -s admin -- create-key --org S --name N --scopes a,b [--rate-limit N] [--description D] [--expires-at T]
 //   npm run -s admin -- revoke-key --id ID
 //   npm run -s admin -- list-keys --org S
+//   npm run -s admin -- reencrypt-webhook-secrets   (after setting a new WEBHOOK_SECRETS_KEY and
+//                                                    the old one as WEBHOOK_SECRETS_KEY_PREVIOUS)
 // Exit 0 on success; 1 with a one-line message on any error; 2 on bad usage.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -13,8 +15,10 @@ import { insertApiKey } from '../../handlers/access/api-key-store';
 import { loadSpec } from '../app';
 import { recordAudit } from '../audit';
 import { hashPassword } from '../auth/passwords';
-import { loadConfig } from '../config';
+import { loadConfig, type Config } from '../config';
 import { withTransaction } from '../db/transaction';
+import { decryptSecretWithAny, encryptSecret } from '../webhooks/secrets';
+import { secretsKeys } from '../webhooks/settings';
 import { createLogger } from '../logger';
 import { openDatabase } from './database';
 
@@ -40,7 +44,7 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
-const commands: Record<string, (db: pg.Pool, v: Record<string, string | boolean | undefined>) => Promise<void>> = {
+const commands: Record<string, (db: pg.Pool, v: Record<string, string | boolean | undefined>, config: Config) => Promise<void>> = {
   async 'create-org'(db, v) {
     need(v, 'name', 'slug');
     const edition = (v.edition as string) ?? 'group';
@@ -106,6 +110,39 @@ const commands: Record<string, (db: pg.Pool, v: Record<string, string | boolean 
     }
     if (!rows.length) out('(no keys)');
   },
+  /**
+   * The second half of a WEBHOOK_SECRETS_KEY rotation: every signing secret (and previous secret)
+   * still under the previous key is re-encrypted under the current one, in one transaction — a
+   * secret that neither key opens stops it with nothing changed.
+   */
+  async 'reencrypt-webhook-secrets'(db, _v, config) {
+    const keys = secretsKeys(config);
+    const counts = await withTransaction(db, async (tx) => {
+      const { rows } = await tx.query('SELECT id, secret_encrypted, previous_secret_encrypted FROM webhook_endpoints ORDER BY id FOR UPDATE');
+      let moved = 0;
+      let current = 0;
+      for (const row of rows) {
+        for (const column of ['secret_encrypted', 'previous_secret_encrypted'] as const) {
+          if (!row[column]) continue;
+          let opened: { secret: string; keyIndex: number };
+          try {
+            opened = decryptSecretWithAny(keys, row.id, row[column]);
+          } catch {
+            throw new Error(`webhook endpoint ${row.id}: its ${column.replace('_encrypted', '')} opens with neither WEBHOOK_SECRETS_KEY nor WEBHOOK_SECRETS_KEY_PREVIOUS; nothing was changed`);
+          }
+          if (opened.keyIndex === 0) {
+            current++;
+            continue;
+          }
+          await tx.query(`UPDATE webhook_endpoints SET ${column} = $2 WHERE id = $1`, [row.id, encryptSecret(keys[0], row.id, opened.secret)]);
+          moved++;
+        }
+      }
+      return { endpoints: rows.length, moved, current };
+    });
+    out(`${counts.endpoints} webhook endpoints: ${counts.moved} secrets re-encrypted under WEBHOOK_SECRETS_KEY, ${counts.current} already were`);
+    if (config.webhookSecretsKeyPrevious) out('every secret is under WEBHOOK_SECRETS_KEY now: WEBHOOK_SECRETS_KEY_PREVIOUS can be removed');
+  },
 };
 
 async function main(): Promise<number> {
@@ -128,7 +165,7 @@ async function main(): Promise<number> {
   const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const db = await openDatabase(config, log);
   try {
-    await run(db.pool, values);
+    await run(db.pool, values, config);
     return 0;
   } catch (err) {
     const e = err as { code?: string; message: string };

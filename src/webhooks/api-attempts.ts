@@ -3,7 +3,7 @@
 import type { Ctx } from '../handler';
 import type { AttemptDeps } from './attempt';
 import { createDeliveryAgents, type DeliveryAgents } from './guarded-agent';
-import { secretsKey, urlPolicy } from './settings';
+import { secretsKeys, urlPolicy } from './settings';
 
 const agents = new Map<boolean, DeliveryAgents>();
 
@@ -11,5 +11,5 @@ export function requestAttemptDeps(ctx: Ctx): AttemptDeps {
   const allowInsecure = ctx.config.webhooksAllowInsecureUrls;
   let a = agents.get(allowInsecure);
   if (!a) agents.set(allowInsecure, (a = createDeliveryAgents(allowInsecure, { keepAlive: false })));
-  return { pool: ctx.db, clock: ctx.clock, agents: a, policy: urlPolicy(ctx.config), timeoutMs: ctx.config.webhookTimeoutMs, secretsKey: secretsKey(ctx.config) };
+  return { pool: ctx.db, clock: ctx.clock, agents: a, policy: urlPolicy(ctx.config), timeoutMs: ctx.config.webhookTimeoutMs, secretsKeys: secretsKeys(ctx.config) };
 }

@@ -3,7 +3,7 @@
 import type pg from 'pg';
 import { recordOutcome, type ClaimedDelivery, type RecordMode, type Recorded } from './delivery-store';
 import type { DeliveryAgents } from './guarded-agent';
-import { decryptSecret } from './secrets';
+import { decryptSecretWithAny } from './secrets';
 import { postWebhook, type SendOutcome } from './sender';
 import { webhookHeaders } from './signing';
 import type { UrlPolicy } from './url-policy';
@@ -14,7 +14,8 @@ export interface AttemptDeps {
   agents: DeliveryAgents;
   policy: UrlPolicy;
   timeoutMs: number;
-  secretsKey: Buffer;
+  /** WEBHOOK_SECRETS_KEY, then WEBHOOK_SECRETS_KEY_PREVIOUS during a key rotation. */
+  secretsKeys: Buffer[];
 }
 
 /** The body every attempt of an event sends, byte for byte. */
@@ -23,10 +24,10 @@ export function payloadOf(claim: Pick<ClaimedDelivery, 'event_id' | 'event_type'
 }
 
 /** The current secret, and the previous one while it is still valid after a rotation. */
-export function signingSecrets(claim: ClaimedDelivery, key: Buffer, now: Date): string[] {
-  const secrets = [decryptSecret(key, claim.endpoint_id, claim.secret_encrypted)];
+export function signingSecrets(claim: ClaimedDelivery, keys: Buffer[], now: Date): string[] {
+  const secrets = [decryptSecretWithAny(keys, claim.endpoint_id, claim.secret_encrypted).secret];
   if (claim.previous_secret_encrypted && claim.previous_secret_expires_at && claim.previous_secret_expires_at > now) {
-    secrets.push(decryptSecret(key, claim.endpoint_id, claim.previous_secret_encrypted));
+    secrets.push(decryptSecretWithAny(keys, claim.endpoint_id, claim.previous_secret_encrypted).secret);
   }
   return secrets;
 }
@@ -41,11 +42,11 @@ export async function attemptDelivery(
   const at = deps.clock();
   let outcome: SendOutcome;
   try {
-    const headers = webhookHeaders(signingSecrets(claim, deps.secretsKey, at), claim.event_id, at, body);
+    const headers = webhookHeaders(signingSecrets(claim, deps.secretsKeys, at), claim.event_id, at, body);
     outcome = await postWebhook(claim.url, body, headers, { timeoutMs: deps.timeoutMs, policy: deps.policy, agents: deps.agents, now: deps.clock });
   } catch {
     // Only signing can throw (postWebhook returns every failure): a secret that does not decrypt
-    // under WEBHOOK_SECRETS_KEY. The attempt fails visibly and is retried like any other.
+    // under WEBHOOK_SECRETS_KEY (nor WEBHOOK_SECRETS_KEY_PREVIOUS). The attempt fails visibly and is retried like any other.
     outcome = { ok: false, statusCode: null, durationMs: 0, responseBody: null, error: 'not sent: the signing secret could not be read (a server-side configuration problem)', retryAfterSeconds: null };
   }
   const recorded = await recordOutcome(deps.pool, claim, claimant, outcome, deps.clock(), mode);

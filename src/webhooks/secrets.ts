@@ -29,6 +29,22 @@ export function encryptSecret(key: Buffer, endpointId: string, secret: string): 
   return Buffer.concat([Buffer.from([VERSION]), iv, body, cipher.getAuthTag()]);
 }
 
+/**
+ * Decrypts with the first of `keys` that opens it (GCM's tag tells a wrong key): during a key
+ * rotation secrets are under either key until they are re-encrypted. Also says which key it was.
+ */
+export function decryptSecretWithAny(keys: Buffer[], endpointId: string, stored: Buffer): { secret: string; keyIndex: number } {
+  let lastError: unknown;
+  for (const [keyIndex, key] of keys.entries()) {
+    try {
+      return { secret: decryptSecret(key, endpointId, stored), keyIndex };
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw lastError;
+}
+
 export function decryptSecret(key: Buffer, endpointId: string, stored: Buffer): string {
   if (stored[0] !== VERSION) throw new Error(`unknown webhook secret format ${stored[0]}`);
   const iv = stored.subarray(1, 1 + IV_BYTES);

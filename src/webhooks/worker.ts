@@ -9,7 +9,7 @@ import type { Logger } from '../logger';
 import { attemptDelivery, type AttemptDeps } from './attempt';
 import { claimDue, purgeExpired } from './delivery-store';
 import { createDeliveryAgents } from './guarded-agent';
-import { secretsKey, urlPolicy, type WebhookConfig } from './settings';
+import { secretsKeys, urlPolicy, type WebhookConfig } from './settings';
 
 export interface WebhookWorkerDeps {
   pool: pg.Pool;
@@ -47,7 +47,7 @@ export function startWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
     agents,
     policy: urlPolicy(config),
     timeoutMs: config.webhookTimeoutMs,
-    secretsKey: secretsKey(config),
+    secretsKeys: secretsKeys(config),
   };
   const inFlight = new Set<Promise<void>>();
   let stopping = false;

@@ -1,8 +1,10 @@
 // The admin CLI, run as a user would (a child process) against a real database.
 import { execFile } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { decryptSecret, encryptSecret, generateSecret } from '../../src/webhooks/secrets';
 import { createTestDatabase, ignoreTeardownTermination, type TestDatabase } from '../helpers/db';
 
 const run = promisify(execFile);
@@ -12,15 +14,16 @@ const cli = join(__dirname, '../../src/cli/admin.ts');
 describe('npm run admin', () => {
   let database: TestDatabase;
   let db: pg.Pool;
-  const admin = async (...args: string[]) => {
+  const adminWith = async (env: Record<string, string>, ...args: string[]) => {
     try {
-      const r = await run(tsx, [cli, ...args], { env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'silent' } });
+      const r = await run(tsx, [cli, ...args], { env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env } });
       return { code: 0, stdout: r.stdout, stderr: r.stderr };
     } catch (err) {
       const e = err as { code: number; stdout: string; stderr: string };
       return { code: e.code, stdout: e.stdout, stderr: e.stderr };
     }
   };
+  const admin = (...args: string[]) => adminWith({}, ...args);
   beforeAll(async () => {
     database = await createTestDatabase();
     db = ignoreTeardownTermination(new pg.Pool({ connectionString: database.url, max: 2 }));
@@ -71,4 +74,49 @@ describe('npm run admin', () => {
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(message);
   }, 30_000);
+
+  describe('reencrypt-webhook-secrets (rotating WEBHOOK_SECRETS_KEY)', () => {
+    const [oldKey, newKey, strayKey] = [randomBytes(32), randomBytes(32), randomBytes(32)];
+    const rotating = { WEBHOOK_SECRETS_KEY: newKey.toString('base64'), WEBHOOK_SECRETS_KEY_PREVIOUS: oldKey.toString('base64') };
+    const endpoint = async (key: Buffer, withPrevious: boolean) => {
+      const { rows: org } = await db.query(`INSERT INTO organisations (name, slug) VALUES ('Hooks', $1) RETURNING id`, [`hooks-${randomBytes(4).toString('hex')}`]);
+      const id = randomUUID();
+      const [secret, previous] = [generateSecret(), generateSecret()];
+      await db.query(
+        `INSERT INTO webhook_endpoints (id, org_id, url, events, secret_encrypted, previous_secret_encrypted, previous_secret_expires_at)
+         VALUES ($1, $2, 'https://erp.example.com/hooks', '{client.created}', $3, $4, now() + interval '1 day')`,
+        [id, org[0].id, encryptSecret(key, id, secret), withPrevious ? encryptSecret(key, id, previous) : null],
+      );
+      return { id, secret, previous };
+    };
+    const stored = async (id: string) => (await db.query('SELECT secret_encrypted, previous_secret_encrypted FROM webhook_endpoints WHERE id = $1', [id])).rows[0];
+
+    it('moves every secret from the previous key to the current one, once', async () => {
+      const a = await endpoint(oldKey, true);
+      const b = await endpoint(newKey, false);
+      const first = await adminWith(rotating, 'reencrypt-webhook-secrets');
+      expect(first).toMatchObject({ code: 0 });
+      expect(first.stdout).toMatch(/2 webhook endpoints: 2 secrets re-encrypted under WEBHOOK_SECRETS_KEY, 1 already were/);
+      const after = await stored(a.id);
+      expect(decryptSecret(newKey, a.id, after.secret_encrypted)).toBe(a.secret);
+      expect(decryptSecret(newKey, a.id, after.previous_secret_encrypted)).toBe(a.previous);
+      expect(() => decryptSecret(oldKey, a.id, after.secret_encrypted)).toThrow();
+      expect(decryptSecret(newKey, b.id, (await stored(b.id)).secret_encrypted)).toBe(b.secret);
+      // Run again: nothing left to move; the old key is no longer needed.
+      const again = await adminWith({ WEBHOOK_SECRETS_KEY: rotating.WEBHOOK_SECRETS_KEY }, 'reencrypt-webhook-secrets');
+      expect(again.stdout).toMatch(/2 webhook endpoints: 0 secrets re-encrypted under WEBHOOK_SECRETS_KEY, 3 already were/);
+    }, 30_000);
+
+    it('a secret neither key opens: exit 1 naming the endpoint, and nothing changed', async () => {
+      const movable = await endpoint(oldKey, false);
+      const stray = await endpoint(strayKey, false);
+      const before = await stored(movable.id);
+      const r = await adminWith(rotating, 'reencrypt-webhook-secrets');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`webhook endpoint ${stray.id}`);
+      expect(r.stderr).toMatch(/nothing was changed/);
+      expect((await stored(movable.id)).secret_encrypted.equals(before.secret_encrypted)).toBe(true);
+      await db.query('DELETE FROM webhook_endpoints WHERE id = $1', [stray.id]);
+    }, 30_000);
+  });
 });

@@ -1,7 +1,9 @@
 // Delivery of one event to a real receiver on 127.0.0.1: signing (checked by the independent
 // `standardwebhooks` package), the retry schedule on an injected clock, and what each kind of
 // answer does — 2xx, failures, 410, 429/503 with Retry-After, redirects, timeouts.
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { DEVELOPMENT_SECRETS_KEY } from '../../src/webhooks/secrets';
 import { FAILING_ENDPOINT_DISABLE_MS, MAX_ATTEMPTS, nextAttemptAt, RETRY_DELAYS_MS } from '../../src/webhooks/retry-schedule';
 import { createOrg } from '../helpers/factories';
 import { createTestDatabase, ignoreTeardownTermination, type TestDatabase } from '../helpers/db';
@@ -268,5 +270,26 @@ describe('webhook delivery', () => {
     await deliverDue(deps).finally(() => deps.close());
     const [d] = await deliveriesOf(db, ep.id);
     expect(d).toMatchObject({ status: 'pending', attempts: 1, last_status_code: null, last_error: expect.stringMatching(/ECONNREFUSED/) });
+  });
+
+  describe('during a WEBHOOK_SECRETS_KEY rotation', () => {
+    const newKey = randomBytes(32);
+
+    it('a secret still under the previous key signs as before', async () => {
+      const { ep } = await oneEvent();
+      const deps = { ...attemptDeps(db, () => new Date()), secretsKeys: [newKey, DEVELOPMENT_SECRETS_KEY] };
+      await deliverDue(deps).finally(() => deps.close());
+      const [r] = await receiver.waitFor(1);
+      expect(verifySignature(ep.secret, r)).toBeTruthy();
+      expect((await deliveriesOf(db, ep.id))[0]).toMatchObject({ status: 'delivered' });
+    });
+
+    it('without the previous key: nothing sent, the attempt fails saying why, and is retried', async () => {
+      const { ep } = await oneEvent();
+      const deps = { ...attemptDeps(db, () => new Date()), secretsKeys: [newKey] };
+      await deliverDue(deps).finally(() => deps.close());
+      expect(receiver.received).toHaveLength(0);
+      expect((await deliveriesOf(db, ep.id))[0]).toMatchObject({ status: 'pending', attempts: 1, last_error: expect.stringMatching(/signing secret could not be read/) });
+    });
   });
 });

@@ -103,7 +103,7 @@ export const silentLog = createLogger('silent');
 
 export function attemptDeps(pool: pg.Pool, clock: () => Date, config = testConfig()): AttemptDeps & { close(): void } {
   const agents = createDeliveryAgents(config.webhooksAllowInsecureUrls, { keepAlive: false });
-  return { pool, clock, agents, policy: { allowInsecure: config.webhooksAllowInsecureUrls }, timeoutMs: config.webhookTimeoutMs, secretsKey: DEVELOPMENT_SECRETS_KEY, close: () => agents.destroy() };
+  return { pool, clock, agents, policy: { allowInsecure: config.webhooksAllowInsecureUrls }, timeoutMs: config.webhookTimeoutMs, secretsKeys: [DEVELOPMENT_SECRETS_KEY], close: () => agents.destroy() };
 }
 
 /** A subscription arranged in the database (no URL check: SSRF tests store refused URLs on purpose). */
