@@ -47,11 +47,17 @@ export function createMetrics(pool: Pool, token: string | undefined): Metrics {
     oldest.set(Number(rows[0].oldest));
   }
 
+  const children = new Map<string, { requests: client.Counter.Internal; latency: client.Histogram.Internal<string> }>();
+
   return {
     registry,
     observe(operationId, status, seconds) {
-      requests.inc({ operation: operationId, status: String(status) });
-      latency.observe({ operation: operationId }, seconds);
+      // Label children looked up once per (operation, status), not hashed from an object per request.
+      const key = `${operationId} ${status}`;
+      let child = children.get(key);
+      if (!child) children.set(key, (child = { requests: requests.labels(operationId, String(status)), latency: latency.labels(operationId) }));
+      child.requests.inc();
+      child.latency.observe(seconds);
       if (status === 429) refusals.inc();
     },
     handler(req, res, next) {
