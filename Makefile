@@ -55,13 +55,14 @@ contract-coverage: install
 # Browser tests drive Debian's chromium (never a downloaded browser). Installed here when missing;
 # where apt cannot, the browser tests skip with a loud message.
 browser-deps:
-	@if [ -x /usr/bin/chromium ]; then exit 0; fi; \
+	@MISSING=""; [ -x /usr/bin/chromium ] || MISSING=" chromium"; [ -x /usr/bin/firefox-esr ] || MISSING="$$MISSING firefox-esr"; \
+	if [ -z "$$MISSING" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then SUDO=""; \
 	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
-	else echo "WARNING: chromium is missing and apt-get is not usable here: browser tests will be skipped"; exit 0; fi; \
-	echo "installing chromium with apt-get (browser tests)"; \
-	$$SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
-	  || echo "WARNING: apt-get could not install chromium: browser tests will be skipped"
+	else echo "WARNING: $$MISSING missing and apt-get is not usable here: those browser tests will be skipped"; exit 0; fi; \
+	echo "installing$$MISSING with apt-get (browser tests)"; \
+	$$SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$MISSING >/dev/null \
+	  || echo "WARNING: apt-get could not install$$MISSING: those browser tests will be skipped"
 
 test: check-generated lint browser-deps
 	rm -rf .data/contract-coverage
