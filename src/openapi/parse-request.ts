@@ -37,8 +37,6 @@ function copyQuery(query: Request['query']): Record<string, unknown> {
   return out;
 }
 
-const NO_COOKIES: Readonly<Record<string, string>> = Object.freeze({});
-
 function normalisePath(raw: string | undefined): string {
   let path = raw || '/';
   // express hands over a clean path; the general case is kept for other callers.
@@ -74,7 +72,7 @@ export function fastParseRequest(router: SegmentRouter<RouteTarget>) {
       params,
       headers,
       query: copyQuery(req.query) as ParsedRequest['query'],
-      cookies: cookie ? parseCookies(cookie) : { ...NO_COOKIES },
+      cookies: cookie ? parseCookies(cookie) : {},
       requestBody,
       body: req.body,
     };
