@@ -54,9 +54,14 @@ export async function createApp(deps: AppDeps) {
   // No ETag: hashing every body costs CPU on each request, and a 304 would still cost the query.
   app.set('etag', false);
 
-  app.use(requestId, accessLog(app, log));
-
   const metrics = createMetrics(pool, config.metricsToken);
+  // Requests the API pipeline saw (it sets res.locals.ctx) are counted, by operation and status.
+  const observe = (res: Response, seconds: number) => {
+    const ctx = res.locals.ctx as Ctx | undefined;
+    if (ctx) metrics.observe(ctx.operationId ?? 'unmatched', res.statusCode, seconds);
+  };
+  app.use(requestId, accessLog(app, log, observe));
+
   app.get('/metrics', metrics.handler);
   // Found by tests/fuzz: `?__proto__=` vanished instead of being refused like other unknown names;
   // a lone surrogate in a JSON string cannot be stored (refused like malformed JSON).
@@ -66,14 +71,14 @@ export async function createApp(deps: AppDeps) {
   const apiChain = [body, refuseProtoQuery];
 
   const apiHandler = async (req: Request, res: Response, next: NextFunction) => {
-    const started = process.hrtime.bigint();
-    const timing = { dbMs: 0, started };
+    // Server-Timing (development): database time vs total, counted by a wrapped pool.
+    const timing = config.serverTiming ? { dbMs: 0, started: process.hrtime.bigint() } : undefined;
     const ctx: Ctx = {
       requestId: req.id,
       get log() {
         return req.log; // made on first use (see access-log.ts)
       },
-      db: config.serverTiming ? timedPool(pool, timing) : pool,
+      db: timing ? timedPool(pool, timing) : pool,
       clock,
       config,
       ip: req.ip ?? '',
@@ -82,8 +87,7 @@ export async function createApp(deps: AppDeps) {
       responseHeaders: {},
     };
     res.locals.ctx = ctx;
-    if (config.serverTiming) res.locals.timing = timing;
-    res.on('finish', () => metrics.observe(ctx.operationId ?? 'unmatched', res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+    if (timing) res.locals.timing = timing;
     try {
       const result = (await api.handleRequest(
         { method: req.method, path: req.path, query: req.query as Record<string, string | string[]>, headers: req.headers as Record<string, string | string[]>, body: req.body },

@@ -14,8 +14,11 @@ declare module 'express-serve-static-core' {
 
 const childLogs = new WeakMap<Request, Logger>();
 
-/** Installs the access log on `app`: the lazy req.log, and a middleware that writes the line. */
-export function accessLog(app: Express, log: Logger) {
+/**
+ * Installs the access log on `app`: the lazy req.log, and a middleware that writes the line when the
+ * response finishes — where `onFinish` (the metrics) gets the same duration: one listener a request.
+ */
+export function accessLog(app: Express, log: Logger, onFinish: (res: Response, seconds: number) => void = () => {}) {
   Object.defineProperty(app.request, 'log', {
     configurable: true,
     get(this: Request): Logger {
@@ -28,9 +31,10 @@ export function accessLog(app: Express, log: Logger) {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const status = res.statusCode;
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      onFinish(res, ms / 1000);
       const level = status >= 500 ? 'error' : 'info';
       if (!log.isLevelEnabled(level)) return;
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const operationId = (res.locals.ctx as { operationId?: string } | undefined)?.operationId;
       req.log[level]({ method: req.method, path: req.path, status, ms: Math.round(ms * 10) / 10, operationId, ip: req.ip }, `${req.method} ${req.path} ${status}`);
     });
