@@ -93,7 +93,7 @@ export async function createApp(deps: AppDeps) {
         { method: req.method, path: req.path, query: req.query as Record<string, string | string[]>, headers: req.headers as Record<string, string | string[]>, body: req.body },
         ctx,
       )) as HttpResult;
-      send(res, { ...result, headers: { ...ctx.responseHeaders, ...result.headers } });
+      send(res, result, ctx.responseHeaders);
     } catch (err) {
       next(err);
     }
@@ -156,8 +156,11 @@ function setServerTiming(res: Response): void {
   res.setHeader('Server-Timing', `db;dur=${t.dbMs.toFixed(1)}, total;dur=${total.toFixed(1)}`);
 }
 
-function send(res: Response, result: HttpResult): void {
-  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+/** The handler's result, after the headers the pipeline set (rate limits); the handler's own win. */
+function send(res: Response, result: HttpResult, pipelineHeaders: Record<string, string>): void {
+  for (const name in pipelineHeaders) res.setHeader(name, pipelineHeaders[name]);
+  const own = result.headers ?? {};
+  for (const name in own) res.setHeader(name, own[name]);
   setServerTiming(res);
   res.status(result.status);
   if (result.body === undefined || result.status === 204) res.end();
