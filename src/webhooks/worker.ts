@@ -154,10 +154,10 @@ export function startWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
 
 /** A dedicated connection LISTENing for commits that published events; reconnects on failure. */
 function listen(pool: pg.Pool, log: Logger, onNotify: () => void): { ready: Promise<void>; close(): Promise<void> } {
-  let client: pg.PoolClient | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
-  let closeClient: () => Promise<void> = async () => {};
+  /** Discards the live LISTEN connection, if there is one. */
+  let dropLive: (() => void) | undefined;
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => (markReady = resolve));
 
@@ -171,8 +171,9 @@ function listen(pool: pg.Pool, log: Logger, onNotify: () => void): { ready: Prom
       released = true;
       c.off('notification', onNotify).off('error', onError);
       c.on('error', () => {}); // a late socket error on the discarded client must not crash the process
-      c.release(err ?? true); // never back to the pool: a LISTENing session is not a clean connection
-      if (client === c) client = undefined;
+      // Never back to the pool: a LISTENing session is not a clean connection (and ending it ends the LISTEN).
+      c.release(err ?? true);
+      if (dropLive === drop) dropLive = undefined;
     };
     const onError = (err: Error) => {
       log.warn({ err }, 'webhook listener connection lost; polling until it is back');
@@ -187,11 +188,7 @@ function listen(pool: pg.Pool, log: Logger, onNotify: () => void): { ready: Prom
       await c.query(`LISTEN ${NOTIFY_CHANNEL}`);
       if (released) return; // the connection died during LISTEN; onError has scheduled a retry
       if (closed) return drop();
-      client = c;
-      closeClient = async () => {
-        await c!.query(`UNLISTEN ${NOTIFY_CHANNEL}`).catch(() => {});
-        drop();
-      };
+      dropLive = drop;
     } catch (err) {
       if (released) return; // onError already released it and scheduled the retry
       log.warn({ err }, 'webhook listener could not connect; polling until it can');
@@ -208,7 +205,7 @@ function listen(pool: pg.Pool, log: Logger, onNotify: () => void): { ready: Prom
     async close() {
       closed = true;
       clearTimeout(retry);
-      if (client) await closeClient();
+      dropLive?.();
     },
   };
 }
