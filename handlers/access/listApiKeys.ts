@@ -2,7 +2,7 @@ import { fetchList, listStatement } from '../../src/db/list-page';
 import type { Handler } from '../../src/handler';
 import { API_KEY_COLUMNS, apiKeyJson, type ApiKeyRow } from './api-key-row';
 
-const LIST = listStatement({ from: 'api_keys', where: 'org_id = $1', columns: API_KEY_COLUMNS, orderBy: 'created_at DESC, id DESC' }, 1);
+const LIST = listStatement({ from: 'api_keys', where: 'org_id = $1', columns: API_KEY_COLUMNS, orderBy: 'created_at DESC, id DESC' });
 
 export const listApiKeys: Handler<'listApiKeys'> = async (ctx, req) => {
   const { limit = 50, offset = 0 } = req.query;

@@ -3,15 +3,12 @@ import type { Handler } from '../../src/handler';
 import { DELIVERY_COLUMNS, DELIVERY_FROM, deliveryJson, type DeliveryRow } from './delivery-row';
 import { findWebhook } from './webhook-store';
 
-const LIST = listStatement(
-  {
-    from: DELIVERY_FROM,
-    where: `d.endpoint_id = $1 AND d.org_id = $2 AND ($3::text IS NULL OR d.status = $3)`,
-    columns: DELIVERY_COLUMNS,
-    orderBy: 'd.created_at DESC, d.id DESC',
-  },
-  3,
-);
+const LIST = listStatement({
+  from: DELIVERY_FROM,
+  where: `d.endpoint_id = $1 AND d.org_id = $2 AND ($3::text IS NULL OR d.status = $3)`,
+  columns: DELIVERY_COLUMNS,
+  orderBy: 'd.created_at DESC, d.id DESC',
+});
 
 export const listWebhookDeliveries: Handler<'listWebhookDeliveries'> = async (ctx, req) => {
   const { limit = 50, offset = 0, status } = req.query;

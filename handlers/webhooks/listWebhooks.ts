@@ -2,7 +2,7 @@ import { fetchList, listStatement } from '../../src/db/list-page';
 import type { Handler } from '../../src/handler';
 import { WEBHOOK_COLUMNS, webhookJson, type WebhookRow } from './webhook-row';
 
-const LIST = listStatement({ from: 'webhook_endpoints', where: 'org_id = $1', columns: WEBHOOK_COLUMNS, orderBy: 'created_at DESC, id DESC' }, 1);
+const LIST = listStatement({ from: 'webhook_endpoints', where: 'org_id = $1', columns: WEBHOOK_COLUMNS, orderBy: 'created_at DESC, id DESC' });
 
 export const listWebhooks: Handler<'listWebhooks'> = async (ctx, req) => {
   const { limit = 50, offset = 0 } = req.query;

@@ -18,11 +18,12 @@ export interface ListQuery {
 
 export interface ListStatement {
   text: string;
-  /** How many filter parameters `where` uses. */
+  /** How many filter parameters `where` uses (its highest $n). */
   filterParams: number;
 }
 
-export function listStatement(q: ListQuery, filterParams: number): ListStatement {
+export function listStatement(q: ListQuery): ListStatement {
+  const filterParams = Math.max(0, ...[...q.where.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
   const text = `
     SELECT c.total, p.*
       FROM (SELECT count(*) AS total FROM ${q.from} WHERE ${q.where}) c
