@@ -14,7 +14,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 const [kind, port] = [process.argv[2], Number(process.argv[3])];
 const orgLimit = Number(process.env.RATE_LIMIT_ORG_PER_MINUTE ?? 1000);
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10, statement_timeout: 10_000 });
-const AUTH = { name: 'authenticate_api_key', text: 'SELECT * FROM authenticate_api_key($1, $2, $3, $4)' };
+const AUTH = { name: 'authenticate_api_key', text: 'SELECT * FROM authenticate_api_key($1, $2, $3, $4, 1)' };
 
 /** B1: the same authentication round trip as the full stack; the org comes from the key. */
 async function orgOf(req: Request, res: Response): Promise<string | undefined> {

@@ -48,6 +48,9 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   updateWebhook: { method: 'patch', path: '/api/v1/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
 };
 
+/** The operations marked `x-public: true`: their handlers get no principal. */
+export type PublicOperationId = 'getHealth' | 'login';
+
 type Get<T, K extends PropertyKey> = T extends Record<K, infer V> ? V : never;
 type Json<C> = C extends { content: { 'application/json': infer B } } ? B : undefined;
 type Clean<T> = [T] extends [never] ? Record<string, never> : T extends undefined ? Record<string, never> : NonNullable<T>;

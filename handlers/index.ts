@@ -1,5 +1,7 @@
 // Every operationId in the spec → its handler. Exhaustive by type: a missing one fails `tsc`.
+import type { AccessPolicy } from '../src/auth/authenticate';
 import type { HandlerMap } from '../src/handler';
+import { posApiAccess } from './pos/access-policy';
 import { getHealth } from './platform/getHealth';
 // --- Access module imports (issue 3) ---
 import { createApiKey } from './access/createApiKey';
@@ -75,3 +77,6 @@ export const handlers: HandlerMap = {
   listWebhookEventTypes,
   // --- end Webhooks module ---
 };
+
+/** The modules' rules over whole organisations, applied to every authenticated request. */
+export const accessPolicies: readonly AccessPolicy[] = [posApiAccess];

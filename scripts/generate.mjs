@@ -60,6 +60,8 @@ for (const o of ops) {
   lines.push(`  ${o.id}: { method: '${o.method}', path: '${o.path}', security: ${JSON.stringify(o.security)}, public: ${o.public} },`);
 }
 lines.push('};', '');
+lines.push('/** The operations marked `x-public: true`: their handlers get no principal. */');
+lines.push(`export type PublicOperationId = ${ops.filter((o) => o.public).map((o) => `'${o.id}'`).join(' | ') || 'never'};`, '');
 lines.push(`type Get<T, K extends PropertyKey> = T extends Record<K, infer V> ? V : never;
 type Json<C> = C extends { content: { 'application/json': infer B } } ? B : undefined;
 type Clean<T> = [T] extends [never] ? Record<string, never> : T extends undefined ? Record<string, never> : NonNullable<T>;

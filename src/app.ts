@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Document } from 'openapi-backend';
-import { handlers as defaultHandlers } from '../handlers';
+import { accessPolicies as defaultPolicies, handlers as defaultHandlers } from '../handlers';
+import type { AccessPolicy } from './auth/authenticate';
 import type { Config } from './config';
 import type { Pool } from './db/pool';
 import { ApiError, errorBody, toApiError } from './errors';
@@ -26,6 +27,7 @@ export interface AppDeps {
   log: Logger;
   clock?: () => Date;
   handlers?: HandlerMap;
+  policies?: readonly AccessPolicy[];
 }
 
 let cachedSpec: Document | undefined;
@@ -41,6 +43,7 @@ export async function createApp(deps: AppDeps) {
     spec: structuredClone(loadSpec()),
     config,
     handlers: deps.handlers ?? defaultHandlers,
+    policies: deps.policies ?? defaultPolicies,
     validateResponses: config.validateResponses,
     onResponseMismatch: (ctx, operationId, status, errors) =>
       ctx.log.error({ operationId, status, errors }, 'response does not match the spec'),

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { actorOf } from './auth/principal';
 import type { Ctx } from './handler';
 
 export interface AuditEntry {
@@ -11,12 +12,10 @@ export interface AuditEntry {
 
 /** Records who did what, in the caller's transaction. The actor comes from the request's principal. */
 export async function recordAudit(db: pg.PoolClient | pg.Pool, ctx: Ctx | null, entry: AuditEntry): Promise<void> {
-  const p = ctx?.principal;
-  const actorType = !p ? 'system' : p.kind === 'api_key' ? 'api_key' : 'user';
-  const actorId = !p ? null : p.kind === 'api_key' ? p.keyId : p.userId;
+  const actor = ctx?.principal ? actorOf(ctx.principal) : { type: 'system', id: null };
   await db.query(
     `INSERT INTO audit_events (org_id, actor_type, actor_id, action, target_type, target_id, ip, metadata)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [entry.orgId, actorType, actorId, entry.action, entry.targetType ?? null, entry.targetId ?? null, ctx?.ip || null, entry.metadata ?? {}],
+    [entry.orgId, actor.type, actor.id, entry.action, entry.targetType ?? null, entry.targetId ?? null, ctx?.ip || null, entry.metadata ?? {}],
   );
 }

@@ -87,6 +87,8 @@ export function loadConfig(env: Env = process.env) {
     trustProxyHops: int(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     /** Requests per 60 s sliding window for a whole organisation (each key has its own limit too). */
     rateLimitOrgPerMinute: int(env, 'RATE_LIMIT_ORG_PER_MINUTE', 1000, 1, 1_000_000_000),
+    /** Requests per 60 s sliding window for each console user (all their sessions together). */
+    sessionRateLimitPerMinute: int(env, 'SESSION_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000_000),
     sessionTtlHours: int(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),
     /** Bearer token for GET /metrics; unset: /metrics is off (404). */
     metricsToken: env.METRICS_TOKEN || undefined,

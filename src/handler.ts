@@ -1,17 +1,13 @@
 // What a handler is: a function of a context and a typed request, returning a typed response.
 // It never touches express, never parses a credential, never re-checks a scope.
-import type { OperationId, OperationRequest, OperationResponse } from '../generated/operations';
+import type { OperationId, OperationRequest, OperationResponse, PublicOperationId } from '../generated/operations';
+import type { Principal } from './auth/principal';
 import type { RateLimitResult } from './auth/rate-limit-headers';
 import type { Config } from './config';
 import type { Pool } from './db/pool';
 import type { Logger } from './logger';
 
-export type Role = 'owner' | 'admin' | 'member';
-
-/** Who is calling, resolved by the plumbing from the credential (src/auth/). */
-export type Principal =
-  | { kind: 'api_key'; orgId: string; keyId: string; scopes: readonly string[] }
-  | { kind: 'user'; orgId: string; userId: string; sessionId: string; role: Role };
+export type { Principal, Role } from './auth/principal';
 
 export interface Ctx {
   requestId: string;
@@ -22,9 +18,9 @@ export interface Ctx {
   config: Config;
   ip: string;
   userAgent: string;
-  /** Set by the auth layer for authenticated operations. */
+  /** Set by the access layer (src/auth/) for every secured operation; null on public ones. */
   principal: Principal | null;
-  /** For API-key requests: the key's and organisation's rate-limit state after this request. */
+  /** For authenticated requests: the principal's rate-limit windows after this request. */
   rateLimit?: RateLimitResult;
   /** The matched operation, once routed (metrics, logs). */
   operationId?: string;
@@ -32,7 +28,16 @@ export interface Ctx {
   responseHeaders: Record<string, string>;
 }
 
-export type Handler<K extends OperationId> = (ctx: Ctx, req: OperationRequest<K>) => Promise<OperationResponse<K>>;
+/** The context of a secured operation: the access layer has resolved and authorised its principal. */
+export interface SecuredCtx extends Ctx {
+  principal: Principal;
+}
+
+/** A secured operation's handler gets a non-null principal by type; a public one gets none. */
+export type Handler<K extends OperationId> = (
+  ctx: K extends PublicOperationId ? Ctx : SecuredCtx,
+  req: OperationRequest<K>,
+) => Promise<OperationResponse<K>>;
 
 /** Exhaustive: a missing operationId is a type error in handlers/index.ts. */
 export type HandlerMap = { [K in OperationId]: Handler<K> };

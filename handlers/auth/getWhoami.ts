@@ -1,5 +1,5 @@
 import type { components } from '../../generated/openapi-types';
-import { WINDOW_SECONDS } from '../../src/auth/rate-limit-headers';
+import { WINDOW_SECONDS, windowNamed } from '../../src/auth/rate-limit-headers';
 import type { Handler, Role } from '../../src/handler';
 import { API_KEY_COLUMNS, apiKeyJson } from '../access/api-key-row';
 import { ORG_COLUMNS, organisationJson } from './organisation-row';
@@ -14,13 +14,14 @@ const SESSION_SCOPES: Record<Role, Scope[]> = {
 };
 
 export const getWhoami: Handler<'getWhoami'> = async (ctx) => {
-  const p = ctx.principal!;
+  const p = ctx.principal;
   const { rows: orgs } = await ctx.db.query(`SELECT ${ORG_COLUMNS} FROM organisations o WHERE o.id = $1`, [p.orgId]);
   const organisation = organisationJson(orgs[0]);
   if (p.kind === 'api_key') {
     const { rows } = await ctx.db.query(`SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE id = $1`, [p.keyId]);
-    const rl = ctx.rateLimit!;
     const key = apiKeyJson(rows[0], ctx.clock());
+    const own = windowNamed(ctx.rateLimit!, 'key')!;
+    const org = windowNamed(ctx.rateLimit!, 'org')!;
     return {
       status: 200,
       body: {
@@ -29,7 +30,7 @@ export const getWhoami: Handler<'getWhoami'> = async (ctx) => {
         api_key: key,
         user: null,
         scopes: key.scopes,
-        rate_limit: { key_limit: rl.keyLimit, key_remaining: rl.keyRemaining, org_limit: rl.orgLimit, org_remaining: rl.orgRemaining, window_seconds: WINDOW_SECONDS },
+        rate_limit: { key_limit: own.limit, key_remaining: own.remaining, org_limit: org.limit, org_remaining: org.remaining, window_seconds: WINDOW_SECONDS },
       },
     };
   }

@@ -57,7 +57,7 @@ export const login: Handler<'login'> = async (ctx, req) => {
       [hash, user.user_id, user.org_id, ip, ctx.userAgent, now, expiresAt],
     );
     await tx.query('DELETE FROM login_failures WHERE lower(email) = lower($1)', [email]);
-    const principal = { kind: 'user', orgId: user.org_id, userId: user.user_id, sessionId: s[0].id, role: user.role } as const;
+    const principal = { kind: 'user', orgId: user.org_id, projectId: null, userId: user.user_id, sessionId: s[0].id, role: user.role } as const;
     await recordAudit(tx, { ...ctx, principal }, { orgId: user.org_id, action: 'auth.login', targetType: 'user', targetId: user.user_id });
   });
 

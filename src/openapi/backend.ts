@@ -5,7 +5,8 @@ import addFormats from 'ajv-formats';
 import type { Options as AjvOptions } from 'ajv';
 import OpenAPIBackend, { type Context, type Document, type Operation, type Request as OARequest } from 'openapi-backend';
 import { operationIds, operationInfo, type OperationId } from '../../generated/operations';
-import { authenticate, credentialDetectors, missingCredential } from '../auth/authenticate';
+import { authenticate, missingCredential, type AccessPolicy } from '../auth/authenticate';
+import type { SecurityRequirements } from '../auth/authorize';
 import type { Config } from '../config';
 import { ApiError } from '../errors';
 import type { Ctx, HandlerMap, HttpResult } from '../handler';
@@ -17,6 +18,8 @@ export interface BackendOptions {
   spec: Document;
   config: Config;
   handlers: HandlerMap;
+  /** The modules' rules over whole organisations, applied to every authenticated request. */
+  policies: readonly AccessPolicy[];
   validateResponses: boolean;
   /** Called with every response that does not match the spec (when validateResponses). */
   onResponseMismatch?: (ctx: Ctx, operationId: string, status: number, errors: unknown) => void;
@@ -98,15 +101,21 @@ export async function createBackend(opts: BackendOptions): Promise<OpenAPIBacken
       const details = toErrorDetails(c.validation.errors ?? []);
       throw new ApiError('VALIDATION_ERROR', summarise(details), { details });
     },
-    // Credentials are resolved (one round trip), scopes/roles enforced and rate limits applied
-    // here, from the operation's `security` in the spec; before request validation.
-    // The access-log line and the metrics carry the operationId.
+    // The access layer (src/auth/) decides from the operation's `security` in the spec, before
+    // request validation: credential → principal in one round trip with its rate limits, the
+    // modules' policies, then scopes or roles. The access-log line and the metrics carry the operationId.
     postRoutingHandler: (c: Context, ctx: Ctx) => {
       ctx.operationId = c.operation?.operationId;
     },
-    postSecurityHandler: (c: Context, ctx: Ctx) => authenticate(c, ctx, opts.config),
-    unauthorizedHandler: (c: Context) => {
-      throw missingCredential(c);
+    postSecurityHandler: async (c: Context, ctx: Ctx) => {
+      const security = c.operation.security ?? [];
+      if (security.length === 0) return; // explicitly public (checked at boot)
+      const request = { method: c.request.method, headers: c.request.headers, cookies: c.request.cookies ?? {} };
+      const setHeaders = (h: Record<string, string>) => Object.assign(ctx.responseHeaders, h);
+      const done = await authenticate(request, security as SecurityRequirements, ctx, { cost: 1, policies: opts.policies, setHeaders });
+      if (!done) throw missingCredential(security as SecurityRequirements);
+      ctx.principal = done.principal;
+      ctx.rateLimit = done.rateLimit;
     },
     notImplemented: (c: Context) => {
       throw new Error(`no handler for ${c.operation.operationId}`);
@@ -122,7 +131,9 @@ export async function createBackend(opts: BackendOptions): Promise<OpenAPIBacken
     },
   });
 
-  for (const [scheme, present] of Object.entries(credentialDetectors)) api.registerSecurityHandler(scheme, present);
+  // openapi-backend's own security step only needs to know the schemes exist: the access layer
+  // above has already decided (and thrown) for every request that reaches it.
+  for (const scheme of Object.keys(opts.spec.components?.securitySchemes ?? {})) api.registerSecurityHandler(scheme, () => true);
 
   for (const id of operationIds) {
     const handler = opts.handlers[id] as (ctx: Ctx, req: unknown) => Promise<HttpResult>;

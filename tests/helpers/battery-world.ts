@@ -114,4 +114,4 @@ export function quietPool(db: pg.Pool): void {
 }
 
 /** Environment for a harness the battery hammers: no organisation-wide limit in the way. */
-export const BATTERY_ENV = { RATE_LIMIT_ORG_PER_MINUTE: '1000000000', WEBHOOK_TIMEOUT_MS: '1000' };
+export const BATTERY_ENV = { RATE_LIMIT_ORG_PER_MINUTE: '1000000000', SESSION_RATE_LIMIT_PER_MINUTE: '1000000000', WEBHOOK_TIMEOUT_MS: '1000' };
