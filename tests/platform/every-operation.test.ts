@@ -1,6 +1,7 @@
 // Behaviour every operation shares, generated from the spec: no credential → 401; unknown query
 // parameter → 400 naming it; database away → 503 with Retry-After; a key over its limit → 429;
-// a key without a needed scope → 403 naming it; a session without the role → 403.
+// a key without a needed scope → 403 naming it; a session without the role → 403; a console
+// user over their limit → 429.
 import type request from 'supertest';
 import { createApiKey, createOrg, createUser, signIn } from '../helpers/factories';
 import { startHarness, type Harness } from '../helpers/harness';
@@ -85,6 +86,28 @@ describe('every operation', () => {
     expect(res.body.code).toBe('RATE_LIMITED');
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     expect(res.headers['x-ratelimit-remaining']).toBe('0');
+  });
+});
+
+describe('every operation a console session can call', () => {
+  let h: Harness;
+  let orgId: string;
+  beforeAll(async () => {
+    h = await startHarness({ env: { SESSION_RATE_LIMIT_PER_MINUTE: '1' } });
+    orgId = (await createOrg(h.db)).id;
+  });
+  afterAll(() => h.close());
+
+  const sessionOps = specOps.filter((o) => o.sessionRoles !== null);
+  it.each(sessionOps.map((o) => [o.operationId, o]))('%s: a user over their limit → 429 with Retry-After', async (_id, op) => {
+    const s = await signIn(h.api, await createUser(h.db, { orgId, role: 'owner' }));
+    const asUser = (t: request.Test) => t.set('Cookie', s.cookie).set('X-CSRF-Token', s.csrf);
+    // The window is the user's, across operations: one call anywhere spends it.
+    await asUser(h.api.get('/api/v1/auth/me')).expect(200);
+    const res = await asUser(call(h, op)).expect(429);
+    expect(res.body.code).toBe('RATE_LIMITED');
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(res.headers).toMatchObject({ 'x-ratelimit-remaining': '0', 'ratelimit-policy': '"user";q=1;w=60' });
   });
 });
 
