@@ -4,6 +4,8 @@
 //   generated/openapi-types.ts  openapi-typescript's types
 //   generated/operations.ts     our operation map: ids, method/path, scopes, typed request/response
 //   generated/error-codes.ts    the closed list of error codes with their HTTP status
+//   generated/modules.ts        the wiring, read from the layout: every operationId's handler
+//                               (handlers/<module>/<operationId>.ts) and each handlers/<module>/module.ts
 // `--check` writes into a temporary folder and fails when generated/ differs (drift).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
@@ -90,6 +92,37 @@ writeFileSync(join(outDir, 'error-codes.ts'), HEADER + [
   "export type ErrorCode = components['schemas']['ErrorCode'];", '',
   'export const errorStatus: Readonly<Record<ErrorCode, number>> = {',
   ...codeSchema.enum.map((c) => `  ${c}: ${statusOf[c]},`), '};', ''].join('\n'));
+
+// 5. The modules, from the layout: no hand-kept list to edit when an operation or a module is added.
+// Each operationId's handler is the export of the same name in handlers/<module>/<operationId>.ts;
+// a module's contributions to the plumbing (access policies, demo data) are handlers/<module>/module.ts.
+const handlersDir = join(root, 'handlers');
+const moduleDirs = readdirSync(handlersDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const handlerImports = [];
+for (const o of ops) {
+  const found = moduleDirs.filter((m) => existsSync(join(handlersDir, m, `${o.id}.ts`)));
+  if (found.length !== 1) {
+    console.error(`generate: ${o.id} needs exactly one handler file handlers/<module>/${o.id}.ts (found ${found.length ? found.join(', ') : 'none'})`);
+    process.exit(1);
+  }
+  handlerImports.push(`import { ${o.id} } from '../handlers/${found[0]}/${o.id}';`);
+}
+const withModuleFile = moduleDirs.filter((m) => existsSync(join(handlersDir, m, 'module.ts')));
+const ident = (m) => m.replace(/[^a-zA-Z0-9]+(.)/g, (_, c) => c.toUpperCase());
+writeFileSync(join(outDir, 'modules.ts'), HEADER + [
+  "import type { HandlerMap } from '../src/handler';",
+  "import type { ApiModule } from '../src/module';",
+  ...handlerImports,
+  ...withModuleFile.map((m) => `import { module as ${ident(m)} } from '../handlers/${m}/module';`),
+  '',
+  '/** Every operationId in the spec → its handler (exhaustive by type: HandlerMap). */',
+  'export const handlers: HandlerMap = {',
+  ...ops.map((o) => `  ${o.id},`),
+  '};',
+  '',
+  '/** The modules that add more than handlers to the plumbing, in folder order. */',
+  `export const modules: readonly ApiModule[] = [${withModuleFile.map(ident).join(', ')}];`,
+  ''].join('\n'));
 
 if (check) {
   const ours = join(root, 'generated');

@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Document } from 'openapi-backend';
-import { accessPolicies as defaultPolicies, handlers as defaultHandlers } from '../handlers';
 import type { AccessPolicy } from './auth/authenticate';
 import type { Config } from './config';
 import type { Pool } from './db/pool';
@@ -26,8 +25,9 @@ export interface AppDeps {
   pool: Pool;
   log: Logger;
   clock?: () => Date;
-  handlers?: HandlerMap;
-  policies?: readonly AccessPolicy[];
+  /** The modules' wiring, from the entry point (handlers/index.ts): plumbing never imports handlers/. */
+  handlers: HandlerMap;
+  policies: readonly AccessPolicy[];
 }
 
 let cachedSpec: Document | undefined;
@@ -42,8 +42,8 @@ export async function createApp(deps: AppDeps) {
   const api = await createBackend({
     spec: structuredClone(loadSpec()),
     config,
-    handlers: deps.handlers ?? defaultHandlers,
-    policies: deps.policies ?? defaultPolicies,
+    handlers: deps.handlers,
+    policies: deps.policies,
     validateResponses: config.validateResponses,
     onResponseMismatch: (ctx, operationId, status, errors) =>
       ctx.log.error({ operationId, status, errors }, 'response does not match the spec'),

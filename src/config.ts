@@ -41,7 +41,6 @@ function url(env: Env, name: string): string | undefined {
   return raw;
 }
 
-// --- Webhooks (issue 5) config helpers ---
 /** A 256-bit key, as base64 (44 characters) or hex (64). */
 function key256(env: Env, name: string): Buffer | undefined {
   const raw = env[name];
@@ -56,7 +55,6 @@ function insecureWebhookUrls(env: Env, production: boolean): boolean {
   if (allowed && production) throw new ConfigError('WEBHOOKS_ALLOW_INSECURE_URLS must not be set in production');
   return allowed;
 }
-// --- end Webhooks config helpers ---
 
 const NODE_ENVS = ['development', 'production', 'test'] as const;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -97,7 +95,7 @@ export function loadConfig(env: Env = process.env) {
     /** Creates the demo organisation, owner, key and data on an empty database (never in production unless set). */
     demo: bool(env, 'DEMO', !production),
     demoOwnerPassword: env.DEMO_OWNER_PASSWORD || undefined,
-    // --- Webhooks (issue 5) ---
+    // Webhooks
     /** Deliver webhooks from this process; `off` when separate `npm run worker` processes do it. */
     webhookWorker: oneOf(env, 'WEBHOOK_WORKER', ['on', 'off'] as const, 'on'),
     /** How often an idle worker looks for due deliveries (a commit also wakes it, via NOTIFY). */
@@ -113,7 +111,6 @@ export function loadConfig(env: Env = process.env) {
     // During a key rotation: the old key, still accepted for reading until
     // `npm run admin -- reencrypt-webhook-secrets` has moved every secret to the new one.
     webhookSecretsKeyPrevious: key256(env, 'WEBHOOK_SECRETS_KEY_PREVIOUS'),
-    // --- end Webhooks ---
   };
 }
 

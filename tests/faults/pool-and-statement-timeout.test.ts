@@ -1,4 +1,4 @@
-// Faults (issue 7, part 3): with a pool of 2 connections, two requests stuck in PostgreSQL (a row
+// Faults: with a pool of 2 connections, two requests stuck in PostgreSQL (a row
 // lock held by the test) hold both:
 //   - a third request → 503 SERVICE_UNAVAILABLE with Retry-After within the connection timeout,
 //     never a hang; /health too;
