@@ -6,7 +6,7 @@ import { insertApiKey } from './api-key-store';
 
 /** Creates a key; the plaintext is in this response only. The audit event commits with it. */
 export const createApiKey: Handler<'createApiKey'> = async (ctx, req) => {
-  const p = ctx.principal!;
+  const p = ctx.principal;
   const now = ctx.clock();
   const { name, description, scopes, expires_at, rate_limit_per_minute } = req.body;
   if (expires_at && new Date(expires_at) <= now) {

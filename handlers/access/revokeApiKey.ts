@@ -9,7 +9,7 @@ import { API_KEY_COLUMNS, apiKeyJson } from './api-key-row';
  * request on every instance. Revoking a revoked key changes nothing (no second audit event).
  */
 export const revokeApiKey: Handler<'revokeApiKey'> = async (ctx, req) => {
-  const p = ctx.principal!;
+  const p = ctx.principal;
   const now = ctx.clock();
   const row = await withTransaction(ctx.db, async (tx) => {
     const { rows } = await tx.query(

@@ -8,7 +8,7 @@ const ME_SQL = `
    ORDER BY m.created_at, o.id`;
 
 export const getMe: Handler<'getMe'> = async (ctx) => {
-  const p = ctx.principal!;
+  const p = ctx.principal;
   if (p.kind !== 'user') throw new Error('getMe needs a session principal');
   const { rows } = await ctx.db.query(ME_SQL, [p.userId]);
   const current = rows.find((r) => r.org_id === p.orgId)!;

@@ -6,7 +6,7 @@ import { auditHost } from './webhook-store';
 
 /** Its deliveries go with it (a worker holding one records nothing); its events age out with retention. */
 export const deleteWebhook: Handler<'deleteWebhook'> = async (ctx, req) => {
-  const orgId = ctx.principal!.orgId;
+  const orgId = ctx.principal.orgId;
   await withTransaction(ctx.db, async (tx) => {
     const { rows } = await tx.query('DELETE FROM webhook_endpoints WHERE id = $1 AND org_id = $2 RETURNING id, url', [req.params.id, orgId]);
     if (!rows[0]) throw notFound('Webhook');

@@ -12,7 +12,7 @@ import { findWebhook } from './webhook-store';
  * delivered or failed one takes its status from this attempt.
  */
 export const retryWebhookDelivery: Handler<'retryWebhookDelivery'> = async (ctx, req) => {
-  const orgId = ctx.principal!.orgId;
+  const orgId = ctx.principal.orgId;
   const webhook = await findWebhook(ctx.db, orgId, req.params.id);
   if (!webhook.active) throw new ApiError('CONFLICT', 'The webhook is switched off; switch it on (PATCH active: true) before retrying');
   const claimant = randomUUID();

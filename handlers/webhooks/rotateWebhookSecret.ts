@@ -9,7 +9,7 @@ import { secretsKey } from '../../src/webhooks/settings';
 export const PREVIOUS_SECRET_VALIDITY_MS = 24 * 60 * 60 * 1000;
 
 export const rotateWebhookSecret: Handler<'rotateWebhookSecret'> = async (ctx, req) => {
-  const orgId = ctx.principal!.orgId;
+  const orgId = ctx.principal.orgId;
   const now = ctx.clock();
   const secret = generateSecret();
   const expires = new Date(now.getTime() + PREVIOUS_SECRET_VALIDITY_MS);

@@ -24,7 +24,7 @@ const CREATE_TEST_SQL = `
 
 /** One signed webhook.test, now, even to a switched-off endpoint; not retried, not counted as a failure. */
 export const testWebhook: Handler<'testWebhook'> = async (ctx, req) => {
-  const orgId = ctx.principal!.orgId;
+  const orgId = ctx.principal.orgId;
   const webhook = await findWebhook(ctx.db, orgId, req.params.id);
   const claimant = randomUUID();
   const { rows } = await ctx.db.query(CREATE_TEST_SQL, [orgId, webhook.id, TEST_EVENT_TYPE, { webhook_id: webhook.id, message: TEST_MESSAGE }, ctx.clock(), LEASE_MS, claimant]);
