@@ -109,13 +109,13 @@ export function listQuery(spec: JsonList | RowList, page: PageRequest): ListQuer
   let pageWhere = where;
   if (page.cursor !== undefined) {
     const after = decodeCursor(page.cursor, tagOf(spec), keys.map((k) => k.type));
-    const bound = render([{ strings: ['', ...keys.map((k, i) => `::${k.type}${i < keys.length - 1 ? ', ' : ''}`)], values: after }], '', values);
+    const bound = after.map((v, i) => `$${values.push(v)}::${keys[i].type}`).join(', ');
     // A row comparison: one index range over (keys…) in the list's direction.
     pageWhere = `${where} AND (${keys.map(inner).join(', ')}) ${descending ? '<' : '>'} (${bound})`;
   }
   const dir = descending ? ' DESC' : '';
   const innerOrder = keys.map((k) => `${inner(k)}${dir}`).join(', ');
-  // With a cursor, one row more than the page tells whether there is a next page.
+  // A keyset list reads one row more than the page: it tells whether there is a next page.
   values.push(spec.keyset ? page.limit + 1 : page.limit, page.offset);
   const [limit, offset] = [`$${values.length - 1}`, `$${values.length}`];
 
@@ -169,7 +169,7 @@ export async function fetchRows<R>(db: Db, spec: RowList, page: PageRequest): Pr
   return envelope(spec, page, items, () => present.map((r) => r.list_cursor_key), Number(rows[0].total));
 }
 
-/** Ascending by the given timestamp column, then id. */
+/** By a timestamp column, then the id of the same table (ascending unless `descending`). */
 export const byTime = (column: string, descending = false): Order => ({ keys: [{ column, type: 'timestamptz' }, { column: column.replace(/[^.]*$/, 'id'), type: 'uuid' }], descending });
 
 /** The incremental-sync order every list takes with `updated_since`: (updated_at, id). */
