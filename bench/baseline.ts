@@ -5,10 +5,11 @@
 import { createHash } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import pg from 'pg';
+import { listQuery } from '../src/db/list';
 import { statementName } from '../src/db/statement-name';
 import { SQL as CLIENT } from '../handlers/pos/getClient';
-import { SQL as PRODUITS } from '../handlers/pos/listProduits';
-import { LIST_TICKETS_SQL as TICKETS } from '../handlers/pos/listTickets';
+import { produitsList } from '../handlers/pos/listProduits';
+import { ticketsList } from '../handlers/pos/listTickets';
 
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 const [kind, port] = [process.argv[2], Number(process.argv[3])];
@@ -37,14 +38,15 @@ app.get('/api/v1/produits', async (req, res) => {
   const org = await orgOf(req, res);
   if (!org) return;
   const limit = Number(req.query.limit ?? 50);
-  const { rows } = await pool.query({ name: statementName(PRODUITS.natural), text: PRODUITS.natural, values: [org, null, null, limit, 0] });
+  const { rows } = await pool.query(listQuery(produitsList(org, {}), { limit, offset: 0 }));
   res.json({ items: rows[0].items, total: rows[0].total, limit, offset: 0 });
 });
 app.get('/api/v1/tickets', async (req, res) => {
   const org = await orgOf(req, res);
   if (!org) return;
   const limit = Number(req.query.limit ?? 50);
-  const { rows } = await pool.query({ name: statementName(TICKETS.natural), text: TICKETS.natural, values: [org, req.query.debut, req.query.fin, false, null, req.query.withLignes === 'true', limit, 0] });
+  const filter = { debut: req.query.debut as string | undefined, fin: req.query.fin as string | undefined, withLignes: req.query.withLignes === 'true' };
+  const { rows } = await pool.query(listQuery(ticketsList(org, filter), { limit, offset: 0 }));
   res.json({ items: rows[0].items, total: rows[0].total, limit, offset: 0 });
 });
 app.get('/api/v1/clients/:id', async (req, res) => {

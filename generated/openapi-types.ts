@@ -184,6 +184,7 @@ export interface paths {
         /**
          * List audit events
          * @description The organisation's audit log, newest first, filtered by action, actor type and time. Owners and admins.
+         *     Walk it with `cursor` (pass each page's `next_cursor`) to see every event exactly once while new ones are written.
          */
         get: operations["listAuditEvents"];
         put?: never;
@@ -1115,6 +1116,8 @@ export interface components {
             limit: number;
             /** @description The offset used. */
             offset: number;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
         };
         /**
          * @description ISO 4217 currency of every amount in the object, which are integers in minor units (cents):
@@ -2183,6 +2186,15 @@ export interface components {
         /** @description How many items to skip, in the list's documented order. */
         Offset: number;
         /**
+         * @description Keyset pagination for large append-only lists: pass the `next_cursor` of the previous page to
+         *     get the page after it. A walk by cursor never skips or repeats an item, even while items are
+         *     added. The value is opaque (base64url of the last item's position in the list's order); it is
+         *     checked on every request, and a malformed one, or one from another list, is a 400 naming
+         *     `cursor`. The filters are not in the cursor: send the same ones with each page. Do not combine
+         *     it with a non-zero `offset` (400 naming both).
+         */
+        Cursor: string;
+        /**
          * @description For incremental sync (ETL): only items created or changed at or after this instant
          *     (RFC 3339). When given, the list is ordered by `updated_at, id` so a sync can resume
          *     from the last `updated_at` it saw.
@@ -2298,6 +2310,7 @@ export type ResponseServiceUnavailable = components['responses']['ServiceUnavail
 export type ResponseInternalError = components['responses']['InternalError'];
 export type ParameterLimit = components['parameters']['Limit'];
 export type ParameterOffset = components['parameters']['Offset'];
+export type ParameterCursor = components['parameters']['Cursor'];
 export type ParameterUpdatedSince = components['parameters']['UpdatedSince'];
 export type ParameterId = components['parameters']['Id'];
 export type ParameterWebhookId = components['parameters']['webhook-id'];
@@ -2872,7 +2885,7 @@ export interface operations {
                 action?: string;
                 /** @description Only events by this kind of actor, `user`, `api_key` or `system` (see `AuditEvent.actor_type`). */
                 actor_type?: "user" | "api_key" | "system";
-                /** @description Only events at or after this instant (RFC 3339). */
+                /** @description Only events at or after this instant (RFC 3339). After `until` is a 400 naming both. */
                 since?: string;
                 /** @description Only events before this instant (RFC 3339). */
                 until?: string;
@@ -2880,6 +2893,15 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description How many items to skip, in the list's documented order. */
                 offset?: components["parameters"]["Offset"];
+                /**
+                 * @description Keyset pagination for large append-only lists: pass the `next_cursor` of the previous page to
+                 *     get the page after it. A walk by cursor never skips or repeats an item, even while items are
+                 *     added. The value is opaque (base64url of the last item's position in the list's order); it is
+                 *     checked on every request, and a malformed one, or one from another list, is a 400 naming
+                 *     `cursor`. The filters are not in the cursor: send the same ones with each page. Do not combine
+                 *     it with a non-zero `offset` (400 naming both).
+                 */
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -2922,7 +2944,8 @@ export interface operations {
                      *       ],
                      *       "total": 1,
                      *       "limit": 50,
-                     *       "offset": 0
+                     *       "offset": 0,
+                     *       "next_cursor": null
                      *     }
                      */
                     "application/json": components["schemas"]["AuditEventList"];

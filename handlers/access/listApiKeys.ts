@@ -1,12 +1,12 @@
-import { fetchList, listStatement } from '../../src/db/list-page';
+import { byTime, fetchRows } from '../../src/db/list';
+import { sql } from '../../src/db/sql';
 import type { Handler } from '../../src/handler';
 import { API_KEY_COLUMNS, apiKeyJson, type ApiKeyRow } from './api-key-row';
 
-const LIST = listStatement({ from: 'api_keys', where: 'org_id = $1', columns: API_KEY_COLUMNS, orderBy: 'created_at DESC, id DESC' });
-
 export const listApiKeys: Handler<'listApiKeys'> = async (ctx, req) => {
   const { limit = 50, offset = 0 } = req.query;
-  const { rows, ...page } = await fetchList<ApiKeyRow>(ctx.db, LIST, [ctx.principal!.orgId], { limit, offset });
+  const list = { from: 'api_keys', columns: API_KEY_COLUMNS, where: [sql`org_id = ${ctx.principal!.orgId}`], order: byTime('created_at', true) };
+  const { items, ...page } = await fetchRows<ApiKeyRow>(ctx.db, list, { limit, offset });
   const now = ctx.clock();
-  return { status: 200, body: { items: rows.map((r) => apiKeyJson(r, now)), ...page } };
+  return { status: 200, body: { items: items.map((r) => apiKeyJson(r, now)), ...page } };
 };

@@ -1,17 +1,20 @@
 import type { components } from '../../generated/openapi-types';
+import { BY_UPDATE, byTime, fetchJson } from '../../src/db/list';
+import { sql } from '../../src/db/sql';
 import type { Handler } from '../../src/handler';
-import { fetchPage, listSql } from './page';
 
 // No filter or order on email or telephone: a masked value must not be discoverable by probing.
-const SQL = listSql(
-  { table: 'clients', item: 'pos_client_json(p.r)', where: `r.org_id = $1 AND ($2::timestamptz IS NULL OR r.updated_at >= $2)` },
-  ['created_at', 'id'],
-  3,
-);
-
 export const listClients: Handler<'listClients'> = async (ctx, req) => {
   const { limit = 50, offset = 0, updated_since } = req.query;
-  const sql = updated_since === undefined ? SQL.natural : SQL.byUpdate;
-  const page = await fetchPage<components['schemas']['Client']>(ctx, sql, [ctx.principal!.orgId, updated_since ?? null], limit, offset);
-  return { status: 200, body: page };
+  const body = await fetchJson<components['schemas']['Client']>(
+    ctx.db,
+    {
+      table: 'clients',
+      item: 'pos_client_json(p.r)',
+      where: [sql`r.org_id = ${ctx.principal!.orgId}`, updated_since !== undefined && sql`r.updated_at >= ${updated_since}`],
+      order: updated_since === undefined ? byTime('created_at') : BY_UPDATE,
+    },
+    { limit, offset },
+  );
+  return { status: 200, body };
 };

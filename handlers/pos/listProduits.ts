@@ -1,20 +1,24 @@
-import type { components } from '../../generated/openapi-types';
+import type { components, operations } from '../../generated/openapi-types';
+import { BY_UPDATE, byTime, fetchJson, type JsonList } from '../../src/db/list';
+import { sql } from '../../src/db/sql';
 import type { Handler } from '../../src/handler';
-import { fetchPage, listSql } from './page';
 
-export const SQL = listSql(
-  {
+/** The list for one organisation and one set of filters (also what `make bench` queries). */
+export function produitsList(orgId: string, q: NonNullable<operations['listProduits']['parameters']['query']>): JsonList {
+  return {
     table: 'produits',
     item: 'pos_produit_json(p.r)',
-    where: `r.org_id = $1 AND ($2::boolean IS NULL OR r.actif = $2) AND ($3::timestamptz IS NULL OR r.updated_at >= $3)`,
-  },
-  ['created_at', 'id'],
-  4,
-);
+    where: [
+      sql`r.org_id = ${orgId}`,
+      q.actif !== undefined && sql`r.actif = ${q.actif}`,
+      q.updated_since !== undefined && sql`r.updated_at >= ${q.updated_since}`,
+    ],
+    order: q.updated_since === undefined ? byTime('created_at') : BY_UPDATE,
+  };
+}
 
 export const listProduits: Handler<'listProduits'> = async (ctx, req) => {
-  const { limit = 50, offset = 0, actif, updated_since } = req.query;
-  const sql = updated_since === undefined ? SQL.natural : SQL.byUpdate;
-  const params = [ctx.principal!.orgId, actif ?? null, updated_since ?? null];
-  return { status: 200, body: await fetchPage<components['schemas']['Produit']>(ctx, sql, params, limit, offset) };
+  const { limit = 50, offset = 0 } = req.query;
+  const body = await fetchJson<components['schemas']['Produit']>(ctx.db, produitsList(ctx.principal!.orgId, req.query), { limit, offset });
+  return { status: 200, body };
 };
