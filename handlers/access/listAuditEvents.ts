@@ -42,6 +42,6 @@ export const listAuditEvents: Handler<'listAuditEvents'> = async (ctx, req) => {
       ],
     });
   }
-  const { items, ...page } = await fetchRows<AuditRow>(ctx.db, auditEventsList(ctx.principal!.orgId, req.query), { limit, offset, cursor });
+  const { items, ...page } = await fetchRows<AuditRow>(ctx.db, auditEventsList(ctx.principal.orgId, req.query), { limit, offset, cursor });
   return { status: 200, body: { items: items.map(({ created_at, ...r }) => ({ ...r, created_at: created_at.toISOString() })), ...page } };
 };

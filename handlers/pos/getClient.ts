@@ -6,5 +6,5 @@ export const SQL = `SELECT pos_client_json(c) AS body FROM clients c WHERE c.org
 
 export const getClient: Handler<'getClient'> = async (ctx, req) => ({
   status: 200,
-  body: await fetchOne<components['schemas']['Client']>(ctx.db, SQL, ctx.principal!.orgId, req.params.id, 'Client'),
+  body: await fetchOne<components['schemas']['Client']>(ctx.db, SQL, ctx.principal.orgId, req.params.id, 'Client'),
 });

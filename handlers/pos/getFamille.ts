@@ -6,5 +6,5 @@ const SQL = `SELECT pos_famille_json(f) AS body FROM familles f WHERE f.org_id =
 
 export const getFamille: Handler<'getFamille'> = async (ctx, req) => ({
   status: 200,
-  body: await fetchOne<components['schemas']['Famille']>(ctx.db, SQL, ctx.principal!.orgId, req.params.id, 'Famille'),
+  body: await fetchOne<components['schemas']['Famille']>(ctx.db, SQL, ctx.principal.orgId, req.params.id, 'Famille'),
 });

@@ -6,5 +6,5 @@ const SQL = `SELECT pos_produit_json(p) AS body FROM produits p WHERE p.org_id =
 
 export const getProduit: Handler<'getProduit'> = async (ctx, req) => ({
   status: 200,
-  body: await fetchOne<components['schemas']['Produit']>(ctx.db, SQL, ctx.principal!.orgId, req.params.id, 'Produit'),
+  body: await fetchOne<components['schemas']['Produit']>(ctx.db, SQL, ctx.principal.orgId, req.params.id, 'Produit'),
 });

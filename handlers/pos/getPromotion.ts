@@ -6,5 +6,5 @@ const SQL = `SELECT pos_promotion_json(p) AS body FROM promotions p WHERE p.org_
 
 export const getPromotion: Handler<'getPromotion'> = async (ctx, req) => ({
   status: 200,
-  body: await fetchOne<components['schemas']['Promotion']>(ctx.db, SQL, ctx.principal!.orgId, req.params.id, 'Promotion'),
+  body: await fetchOne<components['schemas']['Promotion']>(ctx.db, SQL, ctx.principal.orgId, req.params.id, 'Promotion'),
 });

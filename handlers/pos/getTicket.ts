@@ -7,5 +7,5 @@ const SQL = `SELECT pos_ticket_json(t, true) AS body FROM tickets t WHERE t.org_
 
 export const getTicket: Handler<'getTicket'> = async (ctx, req) => ({
   status: 200,
-  body: await fetchOne<components['schemas']['Ticket']>(ctx.db, SQL, ctx.principal!.orgId, req.params.id, 'Ticket'),
+  body: await fetchOne<components['schemas']['Ticket']>(ctx.db, SQL, ctx.principal.orgId, req.params.id, 'Ticket'),
 });

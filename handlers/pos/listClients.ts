@@ -11,7 +11,7 @@ export const listClients: Handler<'listClients'> = async (ctx, req) => {
     {
       table: 'clients',
       item: 'pos_client_json(p.r)',
-      where: [sql`r.org_id = ${ctx.principal!.orgId}`, updated_since !== undefined && sql`r.updated_at >= ${updated_since}`],
+      where: [sql`r.org_id = ${ctx.principal.orgId}`, updated_since !== undefined && sql`r.updated_at >= ${updated_since}`],
       order: updated_since === undefined ? byTime('created_at') : BY_UPDATE,
     },
     { limit, offset },

@@ -12,7 +12,7 @@ export const listFamilles: Handler<'listFamilles'> = async (ctx, req) => {
     {
       table: 'familles',
       item: 'pos_famille_json(p.r)',
-      where: [sql`r.org_id = ${ctx.principal!.orgId}`, updated_since !== undefined && sql`r.updated_at >= ${updated_since}`],
+      where: [sql`r.org_id = ${ctx.principal.orgId}`, updated_since !== undefined && sql`r.updated_at >= ${updated_since}`],
       order: updated_since === undefined ? BY_POSITION : BY_UPDATE,
     },
     { limit, offset },

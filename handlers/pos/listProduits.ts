@@ -19,6 +19,6 @@ export function produitsList(orgId: string, q: NonNullable<operations['listProdu
 
 export const listProduits: Handler<'listProduits'> = async (ctx, req) => {
   const { limit = 50, offset = 0 } = req.query;
-  const body = await fetchJson<components['schemas']['Produit']>(ctx.db, produitsList(ctx.principal!.orgId, req.query), { limit, offset });
+  const body = await fetchJson<components['schemas']['Produit']>(ctx.db, produitsList(ctx.principal.orgId, req.query), { limit, offset });
   return { status: 200, body };
 };

@@ -11,7 +11,7 @@ export const listPromotions: Handler<'listPromotions'> = async (ctx, req) => {
       table: 'promotions',
       item: 'pos_promotion_json(p.r)',
       where: [
-        sql`r.org_id = ${ctx.principal!.orgId}`,
+        sql`r.org_id = ${ctx.principal.orgId}`,
         actif !== undefined && sql`r.actif = ${actif}`,
         updated_since !== undefined && sql`r.updated_at >= ${updated_since}`,
       ],

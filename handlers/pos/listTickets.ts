@@ -48,6 +48,6 @@ export const listTickets: Handler<'listTickets'> = async (ctx, req) => {
       ],
     });
   }
-  const body = await fetchJson<components['schemas']['Ticket']>(ctx.db, ticketsList(ctx.principal!.orgId, req.query), { limit, offset });
+  const body = await fetchJson<components['schemas']['Ticket']>(ctx.db, ticketsList(ctx.principal.orgId, req.query), { limit, offset });
   return { status: 200, body };
 };

@@ -6,7 +6,7 @@ import { findWebhook } from './webhook-store';
 
 export const listWebhookDeliveries: Handler<'listWebhookDeliveries'> = async (ctx, req) => {
   const { limit = 50, offset = 0, status } = req.query;
-  const orgId = ctx.principal!.orgId;
+  const orgId = ctx.principal.orgId;
   const webhook = await findWebhook(ctx.db, orgId, req.params.id);
   const list = {
     from: DELIVERY_FROM,
