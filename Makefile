@@ -52,17 +52,22 @@ jest: install
 contract-coverage: install
 	node scripts/check-contract-coverage.mjs
 
-# Browser tests drive Debian's chromium (never a downloaded browser). Installed here when missing;
-# where apt cannot, the browser tests skip with a loud message.
+# Browser tests drive Debian's chromium and firefox-esr (never a downloaded browser), installed
+# here with apt when missing (CHROMIUM_PATH / FIREFOX_PATH: where the tests look). Where apt cannot,
+# the browser tests skip with a loud message — except under CI=true, where this fails the run: CI
+# must not go green without the browser tests.
 browser-deps:
-	@MISSING=""; [ -x /usr/bin/chromium ] || MISSING=" chromium"; [ -x /usr/bin/firefox-esr ] || MISSING="$$MISSING firefox-esr"; \
+	@MISSING=""; [ -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" ] || MISSING=" chromium"; [ -x "$${FIREFOX_PATH:-/usr/bin/firefox-esr}" ] || MISSING="$$MISSING firefox-esr"; \
 	if [ -z "$$MISSING" ]; then exit 0; fi; \
+	case "$${CI:-}" in 1|true|TRUE|True|yes) CI_RUN=1;; *) CI_RUN="";; esac; \
+	fail() { if [ -n "$$CI_RUN" ]; then echo "ERROR: $$1 — CI=true needs the browser tests: failing" >&2; exit 1; fi; \
+	  echo "WARNING: $$1: those browser tests will be skipped"; exit 0; }; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then SUDO=""; \
 	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
-	else echo "WARNING: $$MISSING missing and apt-get is not usable here: those browser tests will be skipped"; exit 0; fi; \
+	else fail "$${MISSING# } missing and apt-get is not usable here"; fi; \
 	echo "installing$$MISSING with apt-get (browser tests)"; \
 	$$SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$MISSING >/dev/null \
-	  || echo "WARNING: apt-get could not install$$MISSING: those browser tests will be skipped"
+	  || fail "apt-get could not install$$MISSING"
 
 test: check-generated lint browser-deps
 	rm -rf .data/contract-coverage

@@ -25,7 +25,22 @@ import { openDatabase } from './database';
 class UsageError extends Error {}
 const EDITIONS = ['express', 'boutique', 'studio', 'restaurant', 'group', 'restaurant_group'];
 const ROLES = ['owner', 'admin', 'member'];
-const out = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Where a run reads and writes: the process's own, or a test's (tests/cli/admin.test.ts runs it in-process). */
+export interface AdminIo {
+  env: NodeJS.ProcessEnv;
+  stdin: AsyncIterable<Buffer | string>;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+const processIo: AdminIo = {
+  env: process.env,
+  get stdin() {
+    return process.stdin; // opened only when a command reads it
+  },
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+};
 
 function need(values: Record<string, unknown>, ...names: string[]): void {
   const missing = names.filter((n) => values[n] === undefined || values[n] === '');
@@ -38,26 +53,27 @@ async function orgId(db: pg.Pool, slug: string): Promise<string> {
   return rows[0].id;
 }
 
-async function readStdin(): Promise<string> {
+async function readStdin(stdin: AdminIo['stdin']): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
+  for await (const c of stdin) chunks.push(Buffer.from(c));
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
-const commands: Record<string, (db: pg.Pool, v: Record<string, string | boolean | undefined>, config: Config) => Promise<void>> = {
-  async 'create-org'(db, v) {
+type Command = (db: pg.Pool, v: Record<string, string | boolean | undefined>, config: Config, io: AdminIo & { out(line: string): void }) => Promise<void>;
+const commands: Record<string, Command> = {
+  async 'create-org'(db, v, _config, { out }) {
     need(v, 'name', 'slug');
     const edition = (v.edition as string) ?? 'group';
     if (!EDITIONS.includes(edition)) throw new UsageError(`--edition must be one of ${EDITIONS.join(', ')}`);
     const { rows } = await db.query('INSERT INTO organisations (name, slug, edition, api_addon) VALUES ($1, $2, $3, $4) RETURNING id', [v.name, v.slug, edition, Boolean(v['api-addon'])]);
     out(`created organisation ${v.slug} (${rows[0].id}), edition ${edition}`);
   },
-  async 'create-user'(db, v) {
+  async 'create-user'(db, v, _config, { out, stdin }) {
     need(v, 'org', 'email', 'role');
     if (!ROLES.includes(v.role as string)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
     const org = await orgId(db, v.org as string);
     const generated = !v['password-stdin'];
-    const password = generated ? randomBytes(12).toString('base64url') : await readStdin();
+    const password = generated ? randomBytes(12).toString('base64url') : await readStdin(stdin);
     if (password.length < 10) throw new Error('the password must be at least 10 characters');
     await withTransaction(db, async (tx) => {
       const { rows } = await tx.query(
@@ -71,7 +87,7 @@ const commands: Record<string, (db: pg.Pool, v: Record<string, string | boolean 
       if (rows[0].inserted && generated) out(`password: ${password}`);
     });
   },
-  async 'create-key'(db, v) {
+  async 'create-key'(db, v, _config, { out }) {
     need(v, 'org', 'name', 'scopes');
     const known = ((loadSpec() as unknown as { components: { schemas: { Scope: { enum: string[] } } } }).components.schemas.Scope.enum);
     const scopes = (v.scopes as string).split(',').map((s) => s.trim()).filter(Boolean);
@@ -86,7 +102,7 @@ const commands: Record<string, (db: pg.Pool, v: Record<string, string | boolean 
     out(`created key ${row.id} (${row.prefix}) for ${v.org} with ${scopes.join(', ')}, ${rate}/min — shown once:`);
     out(key);
   },
-  async 'revoke-key'(db, v) {
+  async 'revoke-key'(db, v, _config, { out }) {
     need(v, 'id');
     if (!/^[0-9a-f-]{36}$/i.test(v.id as string)) throw new UsageError('--id must be a key id (UUID)');
     await withTransaction(db, async (tx) => {
@@ -101,7 +117,7 @@ const commands: Record<string, (db: pg.Pool, v: Record<string, string | boolean 
       out(`revoked key ${v.id} (${rows[0].prefix})`);
     });
   },
-  async 'list-keys'(db, v) {
+  async 'list-keys'(db, v, _config, { out }) {
     need(v, 'org');
     const { rows } = await db.query(`SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE org_id = $1 ORDER BY created_at DESC, id DESC`, [await orgId(db, v.org as string)]);
     const now = new Date();
@@ -115,7 +131,7 @@ const commands: Record<string, (db: pg.Pool, v: Record<string, string | boolean 
    * still under the previous key is re-encrypted under the current one, in one transaction — a
    * secret that neither key opens stops it with nothing changed.
    */
-  async 'reencrypt-webhook-secrets'(db, _v, config) {
+  async 'reencrypt-webhook-secrets'(db, _v, config, { out }) {
     const keys = secretsKeys(config);
     const counts = await withTransaction(db, async (tx) => {
       const { rows } = await tx.query('SELECT id, secret_encrypted, previous_secret_encrypted FROM webhook_endpoints ORDER BY id FOR UPDATE');
@@ -145,11 +161,12 @@ const commands: Record<string, (db: pg.Pool, v: Record<string, string | boolean 
   },
 };
 
-async function main(): Promise<number> {
-  const [command, ...rest] = process.argv.slice(2);
+/** Runs one command (argv without node and the script); resolves with the exit code. */
+export async function main(argv: string[], io: AdminIo = processIo): Promise<number> {
+  const [command, ...rest] = argv;
   const run = command ? commands[command] : undefined;
   if (!run) {
-    process.stderr.write(`usage: npm run -s admin -- <${Object.keys(commands).join('|')}> [options]\n`);
+    io.stderr(`usage: npm run -s admin -- <${Object.keys(commands).join('|')}> [options]\n`);
     return 2;
   }
   let values: Record<string, string | boolean | undefined>;
@@ -158,29 +175,31 @@ async function main(): Promise<number> {
     for (const n of ['name', 'slug', 'edition', 'org', 'email', 'role', 'scopes', 'rate-limit', 'description', 'expires-at', 'id']) options[n] = { type: 'string' };
     values = parseArgs({ args: rest, options }).values as Record<string, string | boolean | undefined>;
   } catch (err) {
-    process.stderr.write(`admin ${command}: ${(err as Error).message}\n`);
+    io.stderr(`admin ${command}: ${(err as Error).message}\n`);
     return 2;
   }
-  const config = loadConfig();
-  const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  const config = loadConfig(io.env);
+  const log = createLogger(io.env.LOG_LEVEL ?? 'warn');
   const db = await openDatabase(config, log);
   try {
-    await run(db.pool, values, config);
+    await run(db.pool, values, config, { ...io, out: (line) => io.stdout(`${line}\n`) });
     return 0;
   } catch (err) {
     const e = err as { code?: string; message: string };
     const message = e.code === '23505' ? 'that already exists (unique value taken)' : e.code === '23514' ? `a value is out of range (${e.message})` : e.message;
-    process.stderr.write(`admin ${command}: ${message}\n`);
+    io.stderr(`admin ${command}: ${message}\n`);
     return err instanceof UsageError ? 2 : 1;
   } finally {
     await db.close();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`admin: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  },
-);
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`admin: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

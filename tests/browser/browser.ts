@@ -1,13 +1,13 @@
 // Browser tests: Debian's chromium (apt), driven by playwright-core — no browser download.
 // Each test file gets a fresh profile, and collects what must never happen on our pages: a script
 // error, a CSP violation, a request to another origin.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { describeWhenInstalled } from './browser-required';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const hasChromium = existsSync(CHROMIUM_PATH);
 export const SCREENSHOTS = join(__dirname, 'screenshots');
 
 const LAUNCH_ARGS = [
@@ -20,15 +20,8 @@ const LAUNCH_ARGS = [
   '--no-first-run',
 ];
 
-if (!hasChromium) {
-  const line = '!'.repeat(78);
-  console.warn(
-    `\n${line}\n!! BROWSER TESTS SKIPPED: ${CHROMIUM_PATH} is missing.\n!! Install it with: apt-get install -y chromium   (make test does this when apt can)\n${line}\n`,
-  );
-}
-
-/** `describe`, or `describe.skip` (with the loud message above) when chromium is missing. */
-export const describeInBrowser: jest.Describe = hasChromium ? describe : describe.skip;
+/** `describe`; when chromium is missing, a loud skip — or, under CI=true, a failure. */
+export const describeInBrowser = describeWhenInstalled('chromium', CHROMIUM_PATH, 'apt-get install -y chromium');
 
 export interface Browser {
   context: BrowserContext;

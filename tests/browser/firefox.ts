@@ -1,19 +1,13 @@
 // Firefox: Debian's firefox-esr (apt), driven by puppeteer-core over WebDriver BiDi — the stock
 // browser, no download (playwright-core only drives its own patched Firefox builds). Like
 // browser.ts, it records what must never happen on our pages: script errors, console errors.
-import { existsSync } from 'node:fs';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { describeWhenInstalled } from './browser-required';
 
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
-export const hasFirefox = existsSync(FIREFOX_PATH);
 
-if (!hasFirefox) {
-  const line = '!'.repeat(78);
-  console.warn(`\n${line}\n!! FIREFOX TESTS SKIPPED: ${FIREFOX_PATH} is missing.\n!! Install it with: apt-get install -y firefox-esr   (make test does this when apt can)\n${line}\n`);
-}
-
-/** `describe`, or `describe.skip` (with the loud message above) when firefox-esr is missing. */
-export const describeInFirefox: jest.Describe = hasFirefox ? describe : describe.skip;
+/** `describe`; when firefox-esr is missing, a loud skip — or, under CI=true, a failure. */
+export const describeInFirefox = describeWhenInstalled('firefox-esr', FIREFOX_PATH, 'apt-get install -y firefox-esr');
 
 export interface Firefox {
   browser: Browser;

@@ -1,7 +1,7 @@
 // Faults: with a pool of 2 connections, two requests stuck in PostgreSQL (a row
 // lock held by the test) hold both:
-//   - a third request → 503 SERVICE_UNAVAILABLE with Retry-After within the connection timeout,
-//     never a hang; /health too;
+//   - a third request → 503 SERVICE_UNAVAILABLE with Retry-After at the connection timeout —
+//     answered while the two still hold the pool, so it did not wait for them; /health too;
 //   - the two stuck requests → 503 when statement_timeout cancels their query, each logged with
 //     the cause (57014) and its request id;
 //   - once the lock is gone, the pool serves again (no connection leaked).
@@ -12,7 +12,8 @@ import { spawnServer, type ServerProcess } from '../helpers/server-process';
 jest.setTimeout(60_000);
 
 const CONNECT_TIMEOUT_MS = 500;
-const STATEMENT_TIMEOUT_MS = 2500;
+// Far apart, so that which timeout answered which request is unambiguous even on a loaded machine.
+const STATEMENT_TIMEOUT_MS = 5000;
 
 describe('pool exhaustion and statement timeout', () => {
   let w: FaultWorld;
@@ -41,22 +42,22 @@ describe('pool exhaustion and statement timeout', () => {
     expect((await get('/api/v1/produits')).status).toBe(200); // the key's rate-limit window now exists
     lock = await holdKeyLock(w.database.url, w.tenant.keyId);
 
-    const stuck = [get('/api/v1/produits'), get('/api/v1/familles')];
+    let stuckAnswered = 0;
+    const stuck = [get('/api/v1/produits'), get('/api/v1/familles')].map((p) => p.then((r) => (stuckAnswered++, r)));
     await until('both pool connections waiting on the lock', async () => (await lockWaiters(w.db, w.database.name)) === 2);
 
     // The pool is empty: the next requests wait for a connection, then give up.
     const [third, health] = await Promise.all([get('/api/v1/clients'), hit(`${server.url}/health`, { timeoutMs: 15_000 })]);
     is503(third);
     is503(health);
-    expect(third.ms).toBeLessThan(CONNECT_TIMEOUT_MS + 1500);
-    expect(health.ms).toBeLessThan(CONNECT_TIMEOUT_MS + 1500);
+    // Answered while both connections were still held: the pool gave up, it did not wait its turn.
+    expect(stuckAnswered).toBe(0);
 
     // statement_timeout cancels the stuck queries.
     const [s1, s2] = await Promise.all(stuck);
     for (const s of [s1, s2]) {
       is503(s);
-      expect(s.ms).toBeGreaterThan(STATEMENT_TIMEOUT_MS - 300);
-      expect(s.ms).toBeLessThan(STATEMENT_TIMEOUT_MS + 3000);
+      expect(s.ms).toBeGreaterThan(STATEMENT_TIMEOUT_MS - 300); // not before the timeout (its cause is checked below)
     }
 
     // Each 503 logged with its request id and its cause.

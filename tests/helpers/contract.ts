@@ -1,8 +1,13 @@
 // The contract check every test response goes through: the status must be documented for the
 // operation, the content type must match, the body must validate (Ajv 2020, against the bundled
-// spec), and the documented required headers must be there. Seen (operationId, status) pairs are
-// recorded for the coverage gate (scripts/check-contract-coverage.mjs).
+// spec), and the documented required headers must be there. For the coverage gate
+// (scripts/check-contract-coverage.mjs) it records each (operationId, status) pair twice over:
+// "produced" by any checked response, and "asserted" only when a test's own status assertion —
+// supertest's `.expect(status)` or `expect(res).toHaveStatus(status)` — passed on that response.
+// The gate counts asserted pairs alone: traffic that nobody checks (fuzzing, a setup call) proves
+// nothing about the status it happened to get.
 import { appendFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { join } from 'node:path';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
@@ -75,13 +80,32 @@ export function operationFor(method: string, path: string): string | undefined {
   return m.kind === 'found' ? m.target.operationId : undefined;
 }
 
-function record(operationId: string, status: number): void {
+function record(kind: 'produced' | 'asserted', operationId: string, status: number): void {
   const dir = process.env.AURA_CONTRACT_COVERAGE_DIR;
-  if (dir) appendFileSync(join(dir, `${process.pid}.jsonl`), JSON.stringify({ operationId, status }) + '\n');
+  if (!dir) return;
+  const state = expect.getState();
+  const test = `${state.testPath ? relative(join(__dirname, '..', '..'), state.testPath) : '?'} › ${state.currentTestName ?? '(outside a test)'}`;
+  appendFileSync(join(dir, `${process.pid}.jsonl`), JSON.stringify({ kind, operationId, status, test }) + '\n');
 }
 
-/** Throws an Error describing every way the response breaks the contract. */
-export function checkResponse(method: string, url: string, res: CheckedResponse): void {
+/** Where a checked response keeps the operation it answered (set by the harness's client). */
+export const ANSWERED = Symbol('aura.contract.operation');
+export interface Answered {
+  status: number;
+  [ANSWERED]?: string;
+}
+
+/** Records that a test asserted this response's status and the assertion held. */
+export function recordAsserted(res: Answered, status: number): void {
+  const operationId = res[ANSWERED];
+  if (operationId && res.status === status) record('asserted', operationId, status);
+}
+
+/**
+ * Throws an Error describing every way the response breaks the contract; returns the operationId
+ * it answered (undefined outside any operation).
+ */
+export function checkResponse(method: string, url: string, res: CheckedResponse): string | undefined {
   const path = url.split('?')[0];
   const problems: string[] = [];
   const where = `${method.toUpperCase()} ${url} → ${res.status}`;
@@ -101,7 +125,7 @@ export function checkResponse(method: string, url: string, res: CheckedResponse)
     }
     if (res.status === 405 && !res.headers['allow']) problems.push('405 without an Allow header');
     if (problems.length) throw new Error(`contract: ${where}: ${problems.join('; ')}`);
-    return;
+    return undefined;
   }
 
   const op = ops.find((o) => o.operationId === match.target.operationId)!;
@@ -110,7 +134,7 @@ export function checkResponse(method: string, url: string, res: CheckedResponse)
   if (!key) {
     throw new Error(`contract: ${where}: status ${res.status} is not documented for ${op.operationId} (documented: ${Object.keys(op.responses).join(', ')}); body: ${JSON.stringify(res.body)}`);
   }
-  record(op.operationId, res.status);
+  record('produced', op.operationId, res.status);
   const { node: response, pointer } = deref(op.responses[key], `${base}/${escape(key)}`);
 
   for (const [name, header] of Object.entries((response.headers as Json) ?? {})) {
@@ -129,4 +153,29 @@ export function checkResponse(method: string, url: string, res: CheckedResponse)
     }
   }
   if (problems.length) throw new Error(`contract: ${where} (${op.operationId}): ${problems.join('; ')}\nbody: ${JSON.stringify(res.body)?.slice(0, 2000)}`);
+  return op.operationId;
 }
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace jest {
+    interface Matchers<R> {
+      /** The response has this status; on a checked response, counts for the coverage gate. */
+      toHaveStatus(status: number): R;
+    }
+  }
+}
+
+/** `expect(res).toHaveStatus(404)`: the status assertion the coverage gate counts (besides `.expect(404)`). */
+export const statusMatchers = {
+  toHaveStatus(this: jest.MatcherContext, res: Answered & { body?: unknown }, status: number) {
+    const pass = res?.status === status;
+    if (pass && !this.isNot) recordAsserted(res, status);
+    return {
+      pass,
+      message: () =>
+        `expected status ${this.isNot ? 'not ' : ''}${status}, got ${res?.status}` +
+        (pass ? '' : `; body: ${JSON.stringify(res?.body)?.slice(0, 1000)}`),
+    };
+  },
+};

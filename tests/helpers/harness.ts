@@ -10,7 +10,7 @@ import { loadConfig, type Config } from '../../src/config';
 import { createPool } from '../../src/db/pool';
 import type { HandlerMap } from '../../src/handler';
 import { createLogger } from '../../src/logger';
-import { checkResponse } from './contract';
+import { ANSWERED, checkResponse, recordAsserted, statusMatchers, type Answered } from './contract';
 import { createTestDatabase, ignoreTeardownTermination, type TestDatabase } from './db';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'options';
@@ -42,16 +42,29 @@ export interface HarnessOptions {
   captureLogs?: boolean;
 }
 
+// Status assertions on a checked response count for the coverage gate (see contract.ts).
+expect.extend(statusMatchers);
+
 export function contractClient(server: Server): ContractClient {
   const client = {} as ContractClient;
   for (const method of ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'] as Method[]) {
     client[method] = (url: string) => {
       const test = request(server)[method](url);
+      // `.expect(404)` (alone or with a body/callback): the status this test asserts.
+      const asserted = new Set<number>();
+      const expectFn = test.expect.bind(test) as (...args: unknown[]) => request.Test;
+      test.expect = ((...args: unknown[]) => {
+        if (typeof args[0] === 'number') asserted.add(args[0]);
+        return expectFn(...args);
+      }) as typeof test.expect;
       const then = test.then.bind(test);
-      // Validate before the test sees the response: a mismatch fails the awaiting test.
+      // Validate before the test sees the response: a mismatch fails the awaiting test. Supertest
+      // settles only after its own assertions, so reaching here means every `.expect` held.
       test.then = ((onOk, onFail) =>
         then((res) => {
-          checkResponse(method, url, { status: res.status, headers: res.headers, body: res.body, text: res.text });
+          const operationId = checkResponse(method, url, { status: res.status, headers: res.headers, body: res.body, text: res.text });
+          if (operationId) Object.defineProperty(res, ANSWERED, { value: operationId });
+          for (const status of asserted) recordAsserted(res as Answered, status);
           return res;
         }).then(onOk, onFail)) as typeof test.then;
       return test;

@@ -9,22 +9,18 @@ describe('seedPosDemo', () => {
   let h: Harness;
   let org: string;
   let twin: string;
-  let seconds: number;
   beforeAll(async () => {
     h = await startHarness();
     org = (await createOrg(h.db, { slug: 'demo' })).id;
     twin = (await createOrg(h.db)).id;
-    const t = Date.now();
     await seedPosDemo(h.db, org);
-    seconds = (Date.now() - t) / 1000;
     await seedPosDemo(h.db, twin);
   }, 60_000);
   afterAll(() => h.close());
 
   const one = async (sql: string, params: unknown[] = [org]) => (await h.db.query(sql, params)).rows[0];
 
-  it('fills the organisation in a few seconds, at the documented sizes', async () => {
-    expect(seconds).toBeLessThan(10);
+  it('fills the organisation at the documented sizes', async () => {
     const n = await one(`SELECT (SELECT count(*)::int FROM familles WHERE org_id = $1) AS familles,
                                 (SELECT count(*)::int FROM familles WHERE org_id = $1 AND parent_id IS NOT NULL) AS sous_familles,
                                 (SELECT count(*)::int FROM produits WHERE org_id = $1) AS produits,

@@ -47,7 +47,7 @@ export async function walk(w: PosWorld, path: string, query = '', key?: string):
 
 /** A 400 VALIDATION_ERROR whose details name the field at `loc`. */
 export function expectInvalid(res: request.Response, loc: (string | number)[]): void {
-  expect(res.status).toBe(400);
+  expect(res).toHaveStatus(400);
   expect(res.body.code).toBe('VALIDATION_ERROR');
   expect(res.body.details).toContainEqual(expect.objectContaining({ loc }));
 }

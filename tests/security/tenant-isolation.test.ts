@@ -79,9 +79,10 @@ describe('tenant isolation', () => {
         // The answer with B's ids replaced by ids that exist nowhere: B's must get exactly the same.
         const absent = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, idsB.has(v) ? '00000000-0000-4000-8000-000000000000' : v]));
         const nowhere = await authenticate(call(op, fill(op.path, absent)), via, a);
-        expect(nowhere.status).toBe(404);
+        expect(nowhere).toHaveStatus(404);
         const res = await authenticate(call(op, fill(op.path, values)), via, a);
         expect([via, values, res.status, res.body.code]).toEqual([via, values, 404, 'NOT_FOUND']);
+        expect(res).toHaveStatus(404);
         expect(res.body.error).toBe(nowhere.body.error);
         expect(res.text).not.toContain(b.marker);
       }

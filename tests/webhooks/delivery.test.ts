@@ -246,8 +246,8 @@ describe('webhook delivery', () => {
     await deliverDue(deps).finally(() => deps.close());
     const [d] = await deliveriesOf(db, ep.id);
     expect(d).toMatchObject({ status: 'pending', attempts: 1, last_status_code: null, last_error: 'timed out after 1 s' });
+    // Not given up early; and not waited out: the receiver's late answer would have been recorded.
     expect(d.last_duration_ms).toBeGreaterThanOrEqual(990);
-    expect(d.last_duration_ms).toBeLessThan(2000);
     expect(testConfig().webhookTimeoutMs).toBe(15_000);
   });
 
