@@ -31,7 +31,7 @@ import { revokeApiKey } from '../handlers/access/revokeApiKey';
 import { rotateWebhookSecret } from '../handlers/webhooks/rotateWebhookSecret';
 import { testWebhook } from '../handlers/webhooks/testWebhook';
 import { updateWebhook } from '../handlers/webhooks/updateWebhook';
-import { module as pos } from '../handlers/pos/module';
+import { moduleDefinition as pos } from '../handlers/pos/module';
 
 /** Every operationId in the spec → its handler (exhaustive by type: HandlerMap). */
 export const handlers: HandlerMap = {

@@ -95,7 +95,7 @@ writeFileSync(join(outDir, 'error-codes.ts'), HEADER + [
 
 // 5. The modules, from the layout: no hand-kept list to edit when an operation or a module is added.
 // Each operationId's handler is the export of the same name in handlers/<module>/<operationId>.ts;
-// a module's contributions to the plumbing (access policies, demo data) are handlers/<module>/module.ts.
+// a module's contributions to the plumbing (access policies, demo data) are the `moduleDefinition` export of handlers/<module>/module.ts.
 const handlersDir = join(root, 'handlers');
 const moduleDirs = readdirSync(handlersDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
 const handlerImports = [];
@@ -113,7 +113,7 @@ writeFileSync(join(outDir, 'modules.ts'), HEADER + [
   "import type { HandlerMap } from '../src/handler';",
   "import type { ApiModule } from '../src/module';",
   ...handlerImports,
-  ...withModuleFile.map((m) => `import { module as ${ident(m)} } from '../handlers/${m}/module';`),
+  ...withModuleFile.map((m) => `import { moduleDefinition as ${ident(m)} } from '../handlers/${m}/module';`),
   '',
   '/** Every operationId in the spec → its handler (exhaustive by type: HandlerMap). */',
   'export const handlers: HandlerMap = {',

@@ -2,7 +2,7 @@
 import type { ApiModule } from '../../src/module';
 import { posApiAccess } from './access-policy';
 
-export const module: ApiModule = {
+export const moduleDefinition: ApiModule = {
   name: 'pos',
   accessPolicies: [posApiAccess],
 };
