@@ -10,12 +10,12 @@ import { ApiError, errorBody, toApiError } from './errors';
 import type { Ctx, HandlerMap, HttpResult } from './handler';
 import { bodyGuard, bodyParserError, jsonBody } from './http/body';
 import { consoleRouter } from './http/console';
-import { docsRouter } from './http/docs';
+import { API_DOCS_PATHS, docsRouter } from './http/docs';
 import { accessLog } from './http/access-log';
 import { createMetrics } from './http/metrics';
 import { requestId } from './http/request-id';
 import { timedPool } from './http/server-timing';
-import { nameRefusedValue, refuseLoneSurrogates, refuseProtoQuery } from './http/unstorable';
+import { refuseUnstorableBody, refuseUnstorableQuery } from './http/unstorable';
 import type { Logger } from './logger';
 import { createBackend } from './openapi/backend';
 import { bundledSpecPath } from './paths';
@@ -64,11 +64,11 @@ export async function createApp(deps: AppDeps) {
 
   app.get('/metrics', metrics.handler);
   // Found by tests/fuzz: `?__proto__=` vanished instead of being refused like other unknown names;
-  // a lone surrogate in a JSON string cannot be stored (refused like malformed JSON).
-  const bodyChain = [bodyGuard, jsonBody, refuseLoneSurrogates];
+  // a NUL or a lone surrogate in a JSON string or a NUL in the query cannot be stored (a 400 naming it).
+  const bodyChain = [bodyGuard, jsonBody, refuseUnstorableBody];
   // Most API calls are GETs without a body: they skip the three body steps (same outcome, less work).
   const body: Middleware = (req, res, next) => (sendsBody(req) ? runChain(bodyChain, req, res, next) : next());
-  const apiChain = [body, refuseProtoQuery];
+  const apiChain = [body, refuseUnstorableQuery];
 
   const apiHandler = async (req: Request, res: Response, next: NextFunction) => {
     // Server-Timing (development): database time vs total, counted by a wrapped pool.
@@ -102,7 +102,8 @@ export async function createApp(deps: AppDeps) {
 
   // API paths go straight to the pipeline; everything else passes the docs and console first
   // and then reaches the same pipeline, which answers unknown paths with the 404 envelope.
-  const isApiPath = (path: string) => path.startsWith('/api/') || path === '/health';
+  // /api/docs (seed 000's address for the docs) is the one page under /api/.
+  const isApiPath = (path: string) => (path.startsWith('/api/') && !API_DOCS_PATHS.has(path)) || path === '/health';
   const pipeline = [...apiChain, apiHandler];
   app.use((req, res, next) => (isApiPath(req.path) ? runChain(pipeline, req, res, next) : next()));
   app.use(docsRouter(loadSpec()));
@@ -111,8 +112,7 @@ export async function createApp(deps: AppDeps) {
 
   // One renderer for every error: the envelope, with the request id; internals only in the log.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    // A value PostgreSQL refused (a 400 from the SQLSTATE table) is named like a validation error.
-    const apiError = bodyParserError(err) ?? nameRefusedValue(toApiError(err), err, req, (res.locals.ctx as Ctx | undefined)?.operationId);
+    const apiError = bodyParserError(err) ?? toApiError(err);
     if (apiError.status >= 500) {
       (req.log ?? log).error({ err, code: apiError.code }, 'request failed');
     }

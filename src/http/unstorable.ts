@@ -1,15 +1,16 @@
-// Input the spec's schemas accept but PostgreSQL cannot take, found by the spec fuzzer (tests/fuzz):
+// Input the spec's schemas accept but PostgreSQL cannot store, refused before the database (and
+// before authentication) with a 400 naming the field — found by the spec fuzzer (tests/fuzz):
 // - a query parameter named `__proto__`: copied into a plain object it vanished instead of being
 //   refused like any other unknown parameter (200 where every other unknown name gets a 400);
-// - values of a valid format that PostgreSQL refuses: a NUL character (U+0000) in any string (JSON
-//   allows it, PostgreSQL text does not: a 500 before), a UUID in its URN form (`urn:uuid:…`, which
-//   ajv-formats accepts), the year 0000, a UTC offset past ±15:59 (RFC 3339 allows ±23:59: a 500
-//   before). The SQLSTATE table (src/errors.ts) makes them a 400; nameRefusedValue() names the
-//   field that held the value, as request validation names the others;
-// - a JSON body with a lone surrogate escape ("\ud800"): refused like malformed JSON.
+// - a NUL character (U+0000) in any query value or JSON string, keys included: JSON and URLs allow
+//   it, PostgreSQL text and jsonb do not (a 500 before, then a 400 that could not say which field);
+// - a JSON string with a lone surrogate escape ("\ud800"): valid JSON, but no UTF-8 can carry it.
+// Formats PostgreSQL reads more strictly than ajv-formats (UUID, date years, UTC offsets) are
+// checked by request validation (src/openapi/formats.ts). Anything PostgreSQL still refuses is a
+// generic 400 from the SQLSTATE table (src/errors.ts), which names no field: the database's error
+// text is never parsed (it is translated under another lc_messages).
 import type { NextFunction, Request, Response } from 'express';
-import { operationInfo, type OperationId } from '../../generated/operations';
-import { ApiError, type ErrorDetail } from '../errors';
+import { ApiError } from '../errors';
 
 type Loc = Array<string | number>;
 
@@ -52,77 +53,47 @@ function queryEntries(query: unknown): Array<[string, string]> {
 }
 
 /**
- * A query parameter named `__proto__` is refused like any unknown parameter: the request parser
- * copies the query into a plain object, where that name sets the prototype and vanishes (200).
+ * A query parameter named `__proto__` is refused like any unknown parameter (the request parser
+ * copies the query into a plain object, where that name sets the prototype and vanishes: a 200);
+ * a NUL character in a query value or name, which no text column can hold.
  */
-export function refuseProtoQuery(req: Request, _res: Response, next: NextFunction): void {
-  if (req.query && Object.prototype.hasOwnProperty.call(req.query, '__proto__')) {
+export function refuseUnstorableQuery(req: Request, _res: Response, next: NextFunction): void {
+  const query = req.query as Record<string, unknown> | undefined;
+  if (!query) return next();
+  if (Object.prototype.hasOwnProperty.call(query, '__proto__')) {
     return next(new ApiError('VALIDATION_ERROR', '__proto__ is not an accepted parameter', { details: [{ loc: ['query', '__proto__'], msg: 'is not an accepted field', type: 'additionalProperties' }] }));
+  }
+  for (const [name, value] of queryEntries(query)) {
+    if (name.includes('\u0000') || value.includes('\u0000')) return next(refused(['query', name], NUL_MSG));
   }
   next();
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const NUL_MSG = 'contains a NUL character (U+0000), which cannot be stored';
+const SURROGATE_MSG = 'is not valid Unicode text (lone surrogate)';
+
+function refused(loc: Loc, msg: string): ApiError {
+  const name = loc.length > 1 ? loc.slice(1).join('.') : 'The request body';
+  return new ApiError('VALIDATION_ERROR', `${name} ${msg}`, { details: [{ loc, msg, type: 'parse' }] });
+}
+
+const unstorable = (s: string): string | undefined => (s.includes('\u0000') ? NUL_MSG : LONE_SURROGATE.test(s) ? SURROGATE_MSG : undefined);
 
 /**
- * A JSON body whose strings are not Unicode text ("\ud800", a lone surrogate escape: valid JSON,
- * but no UTF-8 can carry it) is refused like malformed JSON, naming the field: PostgreSQL jsonb
- * refused it (a 400 naming nothing) and text columns silently stored U+FFFD instead.
+ * A JSON body whose strings (keys too) cannot be stored as text is refused like malformed JSON,
+ * naming the field: a lone surrogate escape (PostgreSQL jsonb refused it, text columns silently
+ * stored U+FFFD) or a NUL character.
  */
-export function refuseLoneSurrogates(req: Request, _res: Response, next: NextFunction): void {
+export function refuseUnstorableBody(req: Request, _res: Response, next: NextFunction): void {
   if (req.body !== undefined && req.body !== null && typeof req.body === 'object') {
     for (const [where, s] of strings(req.body, 'body')) {
-      if (LONE_SURROGATE.test(s)) {
-        const loc = where();
-        return next(new ApiError('VALIDATION_ERROR', `${loc.slice(1).join('.')} is not valid Unicode text`, { details: [{ loc, msg: 'is not valid Unicode text (lone surrogate)', type: 'parse' }] }));
-      }
+      const msg = unstorable(s);
+      if (msg) return next(refused(where(), msg));
     }
-  } else if (typeof req.body === 'string' && LONE_SURROGATE.test(req.body)) {
-    return next(new ApiError('VALIDATION_ERROR', 'The request body is not valid Unicode text', { details: [{ loc: ['body'], msg: 'is not valid Unicode text (lone surrogate)', type: 'parse' }] }));
+  } else if (typeof req.body === 'string') {
+    const msg = unstorable(req.body);
+    if (msg) return next(refused(['body'], msg));
   }
   next();
-}
-
-const pathOf = (operationId: string | undefined): string | undefined => (operationId ? operationInfo[operationId as OperationId]?.path : undefined);
-
-function decode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
-/** Where in the request a value is: path parameters (by the operation's template), query, body. */
-function locate(req: Request, operationId: string | undefined, match: (v: string) => boolean): Loc | undefined {
-  const template = pathOf(operationId);
-  if (template) {
-    const names = template.split('/');
-    const sent = req.path.split('/');
-    for (let i = 0; i < names.length; i++) {
-      const m = /^\{(.+)\}$/.exec(names[i]);
-      if (m && sent[i] !== undefined && match(decode(sent[i]))) return ['path', m[1]];
-    }
-  }
-  for (const [name, v] of queryEntries(req.query)) if (match(v)) return ['query', name];
-  if (req.body !== undefined) for (const [where, s] of strings(req.body, 'body')) if (match(s)) return where();
-  return undefined;
-}
-
-/**
- * A VALIDATION_ERROR made from a PostgreSQL input error carries no field: PostgreSQL quotes the
- * value it refused (`invalid input syntax for type uuid: "urn:uuid:…"`), so find it in the request
- * and name it, as request validation would have.
- */
-export function nameRefusedValue(apiError: ApiError, cause: unknown, req: Request, operationId: string | undefined): ApiError {
-  if (apiError.code !== 'VALIDATION_ERROR' || apiError.options.details?.length) return apiError;
-  const e = cause as { code?: unknown; message?: unknown } | null;
-  if (typeof e?.code !== 'string' || !e.code.startsWith('22') || typeof e.message !== 'string') return apiError;
-  // NUL (22021 in text, 22P05 in jsonb) is not quoted back: find the string that holds one.
-  const literal = /: "([\s\S]*)"$/.exec(e.message)?.[1];
-  const match = e.code === '22021' || e.code === '22P05' ? (v: string) => v.includes('\u0000') : literal === undefined ? undefined : (v: string) => v === literal;
-  const loc = match && locate(req, operationId, match);
-  if (!loc) return apiError;
-  const detail: ErrorDetail = { loc, msg: 'is a value this API cannot store (see the field\'s format)', type: 'format' };
-  return new ApiError('VALIDATION_ERROR', `${loc.slice(1).join('.')} ${detail.msg}`, { details: [detail] });
 }

@@ -9,7 +9,8 @@ import { authenticate, credentialDetectors, missingCredential } from '../auth/au
 import type { Config } from '../config';
 import { ApiError } from '../errors';
 import type { Ctx, HandlerMap, HttpResult } from '../handler';
-import { assertSupportedParameters, fastParseRequest } from './parse-request';
+import { addStrictFormats } from './formats';
+import { assertSupportedParameters, enforceStrictQuery, fastParseRequest } from './parse-request';
 import { SegmentRouter } from './router';
 import { summarise, toErrorDetails } from './validation-errors';
 
@@ -42,6 +43,7 @@ function createAjv(opts: AjvOptions) {
     // openapi-backend's own Ajv is draft-07 (ignores prefixItems, unevaluatedProperties); 3.1 is 2020-12.
     ajv = new Ajv2020({ ...opts, strict: false, allErrors: true, validateFormats: true });
     addFormats(ajv);
+    addStrictFormats(ajv);
     ajvs.set(key, ajv);
   }
   return ajv;
@@ -76,6 +78,7 @@ export async function createBackend(opts: BackendOptions): Promise<OpenAPIBacken
 
   assertSupportedParameters(operations);
   api.router.parseRequest = fastParseRequest(router);
+  enforceStrictQuery(api.validator, operations);
 
   api.validator.preCompileRequestValidators();
   if (opts.validateResponses) api.validator.preCompileResponseValidators();
