@@ -15,7 +15,7 @@ import { accessLog } from './http/access-log';
 import { createMetrics } from './http/metrics';
 import { requestId } from './http/request-id';
 import { timedPool } from './http/server-timing';
-import { refuseUnstorableBody, refuseUnstorableQuery } from './http/unstorable';
+import { refuseLoneSurrogates, refuseProtoQuery } from './http/unstorable';
 import type { Logger } from './logger';
 import { createBackend } from './openapi/backend';
 import { bundledSpecPath } from './paths';
@@ -64,11 +64,11 @@ export async function createApp(deps: AppDeps) {
 
   app.get('/metrics', metrics.handler);
   // Found by tests/fuzz: `?__proto__=` vanished instead of being refused like other unknown names;
-  // a NUL or a lone surrogate in a JSON string or a NUL in the query cannot be stored (a 400 naming it).
-  const bodyChain = [bodyGuard, jsonBody, refuseUnstorableBody];
+  // a lone surrogate in a JSON string cannot be stored (refused like malformed JSON).
+  const bodyChain = [bodyGuard, jsonBody, refuseLoneSurrogates];
   // Most API calls are GETs without a body: they skip the three body steps (same outcome, less work).
   const body: Middleware = (req, res, next) => (sendsBody(req) ? runChain(bodyChain, req, res, next) : next());
-  const apiChain = [body, refuseUnstorableQuery];
+  const apiChain = [body, refuseProtoQuery];
 
   const apiHandler = async (req: Request, res: Response, next: NextFunction) => {
     // Server-Timing (development): database time vs total, counted by a wrapped pool.

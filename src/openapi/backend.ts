@@ -10,8 +10,9 @@ import type { Config } from '../config';
 import { ApiError } from '../errors';
 import type { Ctx, HandlerMap, HttpResult } from '../handler';
 import { addStrictFormats } from './formats';
-import { assertSupportedParameters, enforceStrictQuery, fastParseRequest } from './parse-request';
+import { assertSupportedParameters, fastParseRequest } from './parse-request';
 import { SegmentRouter } from './router';
+import { enforceStrictRequests } from './strict-request';
 import { summarise, toErrorDetails } from './validation-errors';
 
 export interface BackendOptions {
@@ -78,7 +79,7 @@ export async function createBackend(opts: BackendOptions): Promise<OpenAPIBacken
 
   assertSupportedParameters(operations);
   api.router.parseRequest = fastParseRequest(router);
-  enforceStrictQuery(api.validator, operations);
+  enforceStrictRequests(api.validator, operations);
 
   api.validator.preCompileRequestValidators();
   if (opts.validateResponses) api.validator.preCompileResponseValidators();
