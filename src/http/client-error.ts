@@ -1,9 +1,9 @@
 // Requests Node's HTTP parser refuses before express sees them (a header block over 16 kB, an
 // unknown method, bytes that are not HTTP, a header timeout) are answered by Node itself with a
 // bare status line unless the server listens for `clientError`. Here they get the envelope, an
-// X-Request-Id and `Connection: close`, like every other error. What Node still answers on its
-// own is listed in README.md ("Errors outside the envelope").
-import { STATUS_CODES, type Server } from 'node:http';
+// X-Request-Id and `Connection: close`, like every other error; so is CONNECT. What Node still
+// answers on its own is listed in README.md.
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { ApiError, errorBody, type ErrorCode } from '../errors';
 import type { Logger } from '../logger';
@@ -21,9 +21,12 @@ const KNOWN: Record<string, [ErrorCode, string]> = {
 };
 
 /** The whole answer, written straight to the socket: there is no request or response object. */
-export function clientErrorResponse(code: string | undefined, requestId: string): Buffer {
+function clientErrorResponse(code: string | undefined, requestId: string): Buffer {
   const [errorCode, message] = KNOWN[code ?? ''] ?? ['VALIDATION_ERROR', 'The request is not valid HTTP/1.1'];
-  const err = new ApiError(errorCode, message);
+  return envelopeResponse(new ApiError(errorCode, message), requestId);
+}
+
+function envelopeResponse(err: ApiError, requestId: string): Buffer {
   const body = Buffer.from(JSON.stringify(errorBody(err, requestId)));
   const head = [
     `HTTP/1.1 ${err.status} ${STATUS_CODES[err.status] ?? ''}`,
@@ -38,7 +41,7 @@ export function clientErrorResponse(code: string | undefined, requestId: string)
   return Buffer.concat([Buffer.from(head, 'latin1'), body]);
 }
 
-/** Answers the parser's refusals in the envelope, as Node's own handler would (same cases, same close). */
+/** Answers the parser's refusals (as Node's own handler would: same cases, same close) and CONNECT in the envelope. */
 export function answerClientErrors(server: Server, log?: Logger): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     // As Node does: no answer on a reset socket, nor over a response already being written.
@@ -50,5 +53,12 @@ export function answerClientErrors(server: Server, log?: Logger): void {
     const requestId = newRequestId();
     log?.info({ requestId, code: err.code }, 'request refused by the HTTP parser');
     socket.end(clientErrorResponse(err.code, requestId), () => socket.destroy());
+  });
+  // CONNECT (a proxy's method) never reaches express: without a listener Node closes the socket unanswered.
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+    socket.on('error', () => socket.destroy());
+    const requestId = newRequestId();
+    const err = new ApiError('VALIDATION_ERROR', 'CONNECT is not supported: this server is not a proxy');
+    socket.end(envelopeResponse(err, requestId), () => socket.destroy());
   });
 }

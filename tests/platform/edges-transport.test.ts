@@ -88,6 +88,12 @@ describe('answers outside the app, in the envelope', () => {
     expectEnvelope(await rawExchange(port, bytes), 400, 'VALIDATION_ERROR');
   });
 
+  it('CONNECT (a proxy request) → 400 VALIDATION_ERROR, not a silently closed socket', async () => {
+    const res = await rawExchange(port, 'CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n\r\n');
+    expectEnvelope(res, 400, 'VALIDATION_ERROR');
+    expect(res.body!.error).toMatch(/CONNECT/);
+  });
+
   it('the server keeps serving, in the envelope as before', async () => {
     await h.api.get('/health').expect(200);
   });
