@@ -802,15 +802,17 @@ export interface components {
          *     | `CSRF_FAILED` | 403 | A session request with an unsafe method lacks a valid `X-CSRF-Token`. |
          *     | `NOT_FOUND` | 404 | No such path, or no such object in your organisation. |
          *     | `METHOD_NOT_ALLOWED` | 405 | The path exists but not with this method; see `Allow`. |
+         *     | `REQUEST_TIMEOUT` | 408 | The request line and headers (or the body) were not received in time; the connection is closed. |
          *     | `CONFLICT` | 409 | The change conflicts with the current state (e.g. a duplicate). |
          *     | `PAYLOAD_TOO_LARGE` | 413 | The request body is over 100 kB. |
          *     | `UNSUPPORTED_MEDIA_TYPE` | 415 | The request body is not `application/json`. |
          *     | `RATE_LIMITED` | 429 | Too many requests; wait `Retry-After` seconds. |
+         *     | `REQUEST_HEADER_FIELDS_TOO_LARGE` | 431 | The request line and headers are over 16 kB (a long URL counts); the connection is closed. |
          *     | `INTERNAL_ERROR` | 500 | A fault on our side; quote the `request_id`. |
          *     | `SERVICE_UNAVAILABLE` | 503 | A dependency is down; retry after `Retry-After` seconds. |
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_ERROR" | "UNAUTHORIZED" | "INSUFFICIENT_SCOPE" | "API_ACCESS_DISABLED" | "FORBIDDEN" | "CSRF_FAILED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_ERROR" | "UNAUTHORIZED" | "INSUFFICIENT_SCOPE" | "API_ACCESS_DISABLED" | "FORBIDDEN" | "CSRF_FAILED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "REQUEST_HEADER_FIELDS_TOO_LARGE" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
         /** @description One problem with one field of the request. */
         ErrorDetail: {
             /**

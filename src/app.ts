@@ -10,12 +10,12 @@ import { ApiError, errorBody, toApiError } from './errors';
 import type { Ctx, HandlerMap, HttpResult } from './handler';
 import { bodyGuard, bodyParserError, jsonBody } from './http/body';
 import { consoleRouter } from './http/console';
-import { docsRouter } from './http/docs';
+import { API_DOCS_PATHS, docsRouter } from './http/docs';
 import { accessLog } from './http/access-log';
 import { createMetrics } from './http/metrics';
 import { requestId } from './http/request-id';
 import { timedPool } from './http/server-timing';
-import { nameRefusedValue, refuseLoneSurrogates, refuseProtoQuery } from './http/unstorable';
+import { refuseLoneSurrogates, refuseProtoQuery } from './http/unstorable';
 import type { Logger } from './logger';
 import { createBackend } from './openapi/backend';
 import { bundledSpecPath } from './paths';
@@ -105,7 +105,8 @@ export async function createApp(deps: AppDeps) {
 
   // API paths go straight to the pipeline; everything else passes the docs and console first
   // and then reaches the same pipeline, which answers unknown paths with the 404 envelope.
-  const isApiPath = (path: string) => path.startsWith('/api/') || path === '/health';
+  // /api/docs (seed 000's address for the docs) is the one page under /api/.
+  const isApiPath = (path: string) => (path.startsWith('/api/') && !API_DOCS_PATHS.has(path)) || path === '/health';
   const pipeline = [...apiChain, apiHandler];
   app.use((req, res, next) => (isApiPath(req.path) ? runChain(pipeline, req, res, next) : next()));
   app.use(docsRouter(loadSpec()));
@@ -114,8 +115,7 @@ export async function createApp(deps: AppDeps) {
 
   // One renderer for every error: the envelope, with the request id; internals only in the log.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    // A value PostgreSQL refused (a 400 from the SQLSTATE table) is named like a validation error.
-    const apiError = bodyParserError(err) ?? nameRefusedValue(toApiError(err), err, req, (res.locals.ctx as Ctx | undefined)?.operationId);
+    const apiError = bodyParserError(err) ?? toApiError(err);
     if (apiError.status >= 500) {
       (req.log ?? log).error({ err, code: apiError.code }, 'request failed');
     }

@@ -42,7 +42,7 @@ const SQLSTATE: Array<[RegExp, () => ApiError]> = [
   // (e.g. 22003 overflow) mean our own SQL is wrong: they stay 500s, not disguised as client errors.
   // 22009 (a UTC offset past ±15:59, which RFC 3339 allows), 22021 and 22P05 (a NUL character in
   // text, in jsonb) are input too: the fuzzer (tests/fuzz) found them answered 500.
-  // src/http/unstorable.ts names the field.
+  // Validation refuses what it can foresee (src/openapi/formats.ts, src/http/unstorable.ts); this is the fallback, naming no field.
   [/^22P02$|^22007$|^22008$|^22009$|^22021$|^22P05$/, () => new ApiError('VALIDATION_ERROR', 'A value has an invalid format')],
   [/^40001$|^40P01$/, unavailable], // serialization failure / deadlock: safe to retry
   [/^57014$/, unavailable], // statement timeout

@@ -6,6 +6,7 @@ import { createApp } from './app';
 import { loadConfigOrExit, type Config } from './config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
 import { runMigrations } from './db/migrate';
+import { answerClientErrors } from './http/client-error';
 import { createPool, type Pool } from './db/pool';
 import { demoBanner, ensureDemo, type DemoResult } from './demo/bootstrap';
 import { demoSeeders } from './demo/seeders';
@@ -45,6 +46,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   server.headersTimeout = config.headersTimeoutMs;
   server.requestTimeout = config.requestTimeoutMs;
   server.keepAliveTimeout = config.keepAliveTimeoutMs;
+  answerClientErrors(server, log);
   // While stopping, every answer says `Connection: close` (those in flight too): otherwise a
   // keep-alive client that keeps sending (a load balancer, a busy integration) is served on its
   // open socket indefinitely, close() never completes, and the shutdown ends in its timeout with

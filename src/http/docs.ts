@@ -5,6 +5,9 @@ import express, { type Router } from 'express';
 import YAML from 'yaml';
 import { repoRoot } from '../paths';
 
+/** Seed 000 sends users to /api/docs: the same page is served there (its assets and spec have absolute URLs). */
+export const API_DOCS_PATHS: ReadonlySet<string> = new Set(['/api/docs', '/api/docs/']);
+
 const DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'";
 
 export function docsRouter(spec: object): Router {
@@ -21,7 +24,7 @@ export function docsRouter(spec: object): Router {
   router.get('/openapi.yaml', (_req, res) => {
     res.type('application/yaml').set('Cache-Control', 'no-cache').send((yaml ??= YAML.stringify(spec)));
   });
-  router.get(['/docs', '/docs/'], (_req, res) => {
+  router.get(['/docs', '/docs/', ...API_DOCS_PATHS], (_req, res) => {
     res.type('html').set('Content-Security-Policy', DOCS_CSP).send(index);
   });
   router.get('/docs/init.js', (_req, res) => res.sendFile(join(docsDir, 'init.js')));

@@ -10,8 +10,10 @@ import type { SecurityRequirements } from '../auth/authorize';
 import type { Config } from '../config';
 import { ApiError } from '../errors';
 import type { Ctx, HandlerMap, HttpResult } from '../handler';
+import { addStrictFormats } from './formats';
 import { assertSupportedParameters, fastParseRequest } from './parse-request';
 import { SegmentRouter } from './router';
+import { enforceStrictRequests } from './strict-request';
 import { summarise, toErrorDetails } from './validation-errors';
 
 export interface BackendOptions {
@@ -45,6 +47,7 @@ function createAjv(opts: AjvOptions) {
     // openapi-backend's own Ajv is draft-07 (ignores prefixItems, unevaluatedProperties); 3.1 is 2020-12.
     ajv = new Ajv2020({ ...opts, strict: false, allErrors: true, validateFormats: true });
     addFormats(ajv);
+    addStrictFormats(ajv);
     ajvs.set(key, ajv);
   }
   return ajv;
@@ -79,6 +82,7 @@ export async function createBackend(opts: BackendOptions): Promise<OpenAPIBacken
 
   assertSupportedParameters(operations);
   api.router.parseRequest = fastParseRequest(router);
+  enforceStrictRequests(api.validator, operations);
 
   api.validator.preCompileRequestValidators();
   if (opts.validateResponses) api.validator.preCompileResponseValidators();

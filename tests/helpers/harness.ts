@@ -9,6 +9,7 @@ import { createApp } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
 import { createPool } from '../../src/db/pool';
 import type { HandlerMap } from '../../src/handler';
+import { answerClientErrors } from '../../src/http/client-error';
 import { createLogger } from '../../src/logger';
 import { ANSWERED, checkResponse, recordAsserted, statusMatchers, type Answered } from './contract';
 import { createTestDatabase, ignoreTeardownTermination, type TestDatabase } from './db';
@@ -83,6 +84,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const pool = createPool(config, opts.appDatabaseUrl ?? database.url, log);
   const { app } = await createApp({ config, pool, log, clock: opts.clock, handlers: opts.handlers ?? handlers, policies: accessPolicies });
   const server = createServer(app);
+  answerClientErrors(server, log);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const db = ignoreTeardownTermination(new pg.Pool({ connectionString: database.url, max: 3 }));
   const { port } = server.address() as AddressInfo;
