@@ -596,7 +596,11 @@ export interface webhooks {
         put?: never;
         /**
          * client.created
-         * @description A customer was created (by the POS, an import or any other writer). POSTed to every active subscription listing `client.created`, signed (Standard Webhooks v1),
+         * @description A customer was created. GDPR-masked like GET /clients/{id}.
+         *
+         *     Written by the POS, an import or any other writer.
+         *
+         *     POSTed to every active subscription listing `client.created`, signed (Standard Webhooks v1),
          *     at least once: answer 2xx within 15 seconds to acknowledge it (do the work afterwards). Any
          *     other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h,
          *     24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the subscription off.
@@ -619,7 +623,9 @@ export interface webhooks {
         put?: never;
         /**
          * client.updated
-         * @description A customer changed: contact details, consent, loyalty points or tier. POSTed to every active subscription listing `client.updated`, signed (Standard Webhooks v1),
+         * @description A customer changed (contact details, consent, loyalty…). GDPR-masked like GET /clients/{id}.
+         *
+         *     POSTed to every active subscription listing `client.updated`, signed (Standard Webhooks v1),
          *     at least once: answer 2xx within 15 seconds to acknowledge it (do the work afterwards). Any
          *     other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h,
          *     24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the subscription off.
@@ -642,7 +648,9 @@ export interface webhooks {
         put?: never;
         /**
          * produit.created
-         * @description A product was created. POSTed to every active subscription listing `produit.created`, signed (Standard Webhooks v1),
+         * @description A product was created.
+         *
+         *     POSTed to every active subscription listing `produit.created`, signed (Standard Webhooks v1),
          *     at least once: answer 2xx within 15 seconds to acknowledge it (do the work afterwards). Any
          *     other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h,
          *     24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the subscription off.
@@ -665,7 +673,11 @@ export interface webhooks {
         put?: never;
         /**
          * produit.updated
-         * @description A product changed: price, VAT rate, family, active… POSTed to every active subscription listing `produit.updated`, signed (Standard Webhooks v1),
+         * @description A product changed (price, VAT rate, active…).
+         *
+         *     Family, description, reference and the other fields count too.
+         *
+         *     POSTed to every active subscription listing `produit.updated`, signed (Standard Webhooks v1),
          *     at least once: answer 2xx within 15 seconds to acknowledge it (do the work afterwards). Any
          *     other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h,
          *     24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the subscription off.
@@ -688,7 +700,9 @@ export interface webhooks {
         put?: never;
         /**
          * promotion.created
-         * @description A promotion was created. POSTed to every active subscription listing `promotion.created`, signed (Standard Webhooks v1),
+         * @description A promotion was created.
+         *
+         *     POSTed to every active subscription listing `promotion.created`, signed (Standard Webhooks v1),
          *     at least once: answer 2xx within 15 seconds to acknowledge it (do the work afterwards). Any
          *     other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h,
          *     24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the subscription off.
@@ -711,7 +725,11 @@ export interface webhooks {
         put?: never;
         /**
          * promotion.updated
-         * @description A promotion changed, or the products or families it applies to. POSTed to every active subscription listing `promotion.updated`, signed (Standard Webhooks v1),
+         * @description A promotion changed.
+         *
+         *     Also sent when the products or families it applies to change.
+         *
+         *     POSTed to every active subscription listing `promotion.updated`, signed (Standard Webhooks v1),
          *     at least once: answer 2xx within 15 seconds to acknowledge it (do the work afterwards). Any
          *     other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h,
          *     24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the subscription off.
@@ -734,7 +752,9 @@ export interface webhooks {
         put?: never;
         /**
          * ticket.created
-         * @description A ticket was recorded at a till; `data` includes its lines. POSTed to every active subscription listing `ticket.created`, signed (Standard Webhooks v1),
+         * @description A ticket was recorded, with its lines as committed in the same transaction.
+         *
+         *     POSTed to every active subscription listing `ticket.created`, signed (Standard Webhooks v1),
          *     at least once: answer 2xx within 15 seconds to acknowledge it (do the work afterwards). Any
          *     other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h,
          *     24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the subscription off.
@@ -757,7 +777,9 @@ export interface webhooks {
         put?: never;
         /**
          * webhook.test
-         * @description Sent by `POST /api/v1/webhooks/{id}/test` only, to check an endpoint. POSTed to every active subscription listing `webhook.test`, signed (Standard Webhooks v1),
+         * @description Sent by POST /api/v1/webhooks/{id}/test to check an endpoint; never sent otherwise.
+         *
+         *     POSTed to every active subscription listing `webhook.test`, signed (Standard Webhooks v1),
          *     at least once: answer 2xx within 15 seconds to acknowledge it (do the work afterwards). Any
          *     other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h,
          *     24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the subscription off.
@@ -1562,11 +1584,9 @@ export interface components {
         };
         /**
          * @description An event type an endpoint can subscribe to, `<resource>.<event>`. The catalogue, with each
-         *     payload's JSON Schema, is `GET /api/v1/webhook-event-types`; new types may be added within v1.
-         *     * `client.created`, `client.updated` — a customer (GDPR-masked like `GET /api/v1/clients/{id}`)
-         *     * `produit.created`, `produit.updated` — a product
-         *     * `promotion.created`, `promotion.updated` — a promotion (also when its products or families change)
-         *     * `ticket.created` — a ticket, with its lines
+         *     payload's JSON Schema and the read scope a subscription to it needs, is
+         *     `GET /api/v1/webhook-event-types` and the spec's `webhooks:` section; new types may be added
+         *     within v1.
          * @enum {string}
          */
         WebhookEventType: "client.created" | "client.updated" | "produit.created" | "produit.updated" | "promotion.created" | "promotion.updated" | "ticket.created";
@@ -1794,6 +1814,13 @@ export interface components {
             description: string;
             /** @description Whether a subscription can list it (`webhook.test` is sent on request only). */
             subscribable: boolean;
+            /**
+             * @description The read scope an API key needs to subscribe to it (`INSUFFICIENT_SCOPE` otherwise): nobody
+             *     receives by webhook what they could not read through the API. Null for a type no
+             *     subscription lists.
+             * @example read:tickets
+             */
+            required_scope: components["schemas"]["Scope"] | null;
             /** @description The JSON Schema (draft 2020-12) of the whole payload, `{id, type, timestamp, data}`, self-contained. */
             schema: {
                 [key: string]: unknown;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { recordAudit } from '../../src/audit';
+import { assertMaySubscribe } from '../../src/auth/event-scopes';
 import { withTransaction } from '../../src/db/transaction';
 import { ApiError } from '../../src/errors';
 import type { Handler } from '../../src/handler';
@@ -16,6 +17,7 @@ export const MAX_WEBHOOKS_PER_ORG = 20;
 export const createWebhook: Handler<'createWebhook'> = async (ctx, req) => {
   const orgId = ctx.principal!.orgId;
   const { events, description = '', active = true } = req.body;
+  assertMaySubscribe(ctx.principal!, events);
   const url = await checkedUrl(ctx, req.body.url);
   const id = randomUUID();
   const secret = generateSecret();
