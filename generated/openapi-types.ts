@@ -428,6 +428,13 @@ export interface paths {
          *     answers 2xx. The URL must be `https` and must not be, or resolve to, a non-public address
          *     (400 naming `url`). At most 20 subscriptions per organisation (409). Writes a
          *     `webhook.created` audit event.
+         *
+         *     Each event type needs its read scope (`required_scope` in `GET /api/v1/webhook-event-types`,
+         *     `x-required-scope` in the spec's `webhooks:` section): `client.*` needs `read:clients`,
+         *     `ticket.*` `read:tickets`, `produit.*` `read:catalogue`, `promotion.*` `read:promotions`. An
+         *     API key without it gets 403 `INSUFFICIENT_SCOPE` naming the scope and the event, and nothing
+         *     is created: nobody receives by webhook what they could not read through the API. Owner and
+         *     admin sessions may subscribe to every event.
          */
         post: operations["createWebhook"];
         delete?: never;
@@ -464,6 +471,11 @@ export interface paths {
          *     on or off. Switching it off fails the deliveries still pending (they can be retried by hand);
          *     switching it back on clears the system's `disabled_*` and `failing_since`. Writes a
          *     `webhook.updated` audit event.
+         *
+         *     Listing events needs each one's read scope, as at creation; so does a new `url`, for the
+         *     events the subscription carries (sending them elsewhere is as good as subscribing). An API
+         *     key without it gets 403 `INSUFFICIENT_SCOPE` naming the scope and the event, and nothing
+         *     changes. Owner and admin sessions may list every event.
          */
         patch: operations["updateWebhook"];
         trace?: never;
@@ -4286,6 +4298,7 @@ export interface operations {
                      *           "type": "webhook.test",
                      *           "description": "Sent by POST /api/v1/webhooks/{id}/test to check an endpoint; never sent otherwise.",
                      *           "subscribable": false,
+                     *           "required_scope": null,
                      *           "schema": {
                      *             "$schema": "https://json-schema.org/draft/2020-12/schema",
                      *             "type": "object",
