@@ -39,7 +39,7 @@ export async function applySqlFunctions(client: pg.Client): Promise<string[]> {
       try {
         await client.query(readFileSync(file, 'utf8'));
       } catch (err) {
-        throw new Error(`${relative(repoRoot, file)}: ${err instanceof Error ? err.message : String(err)}`);
+        throw new Error(`${relative(repoRoot, file)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       }
     }
     await client.query('COMMIT');
