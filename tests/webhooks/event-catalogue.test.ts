@@ -180,4 +180,20 @@ describe('adding an event type: the spec entry and one render function', () => {
     expect(payload.data).toEqual(got);
     expect(payload.data).toMatchObject({ nom: 'Glaces', description: 'Artisanales' });
   });
+
+  it('`make generate` refuses an event type anyone could subscribe to without a read scope, or with an unknown one', () => {
+    const entry = join(copy, 'openapi/paths/webhooks/events/famille.created.yaml');
+    const generate = () => {
+      try {
+        execFileSync(process.execPath, ['scripts/generate.mjs', '--check'], { cwd: copy, stdio: 'pipe' });
+        return '';
+      } catch (err) {
+        return String((err as { stderr?: Buffer }).stderr);
+      }
+    };
+    writeFileSync(entry, SPEC_ENTRY.replace('x-required-scope: read:catalogue\n', ''));
+    expect(generate()).toContain('webhooks.famille.created: a subscribable event type needs x-required-scope');
+    writeFileSync(entry, SPEC_ENTRY.replace('x-required-scope: read:catalogue', 'x-required-scope: read:everything'));
+    expect(generate()).toContain('x-required-scope read:everything is not in components.schemas.Scope');
+  });
 });
