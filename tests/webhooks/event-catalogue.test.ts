@@ -13,7 +13,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import pg from 'pg';
 import { repoRoot } from '../../src/paths';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { createTestDatabase, ignoreTeardownTermination, type TestDatabase } from '../helpers/db';
 import { createApiKey, createOrg } from '../helpers/factories';
 import { spawnServer, type ServerProcess } from '../helpers/server-process';
 import { startReceiver, verifySignature, type Receiver } from './support';
@@ -109,7 +109,7 @@ describe('adding an event type: the spec entry and one render function', () => {
     changed = [...new Set([...before.keys(), ...after.keys()])].filter((f) => before.get(f) !== after.get(f)).sort();
 
     database = await createTestDatabase();
-    db = new pg.Pool({ connectionString: database.url, max: 2 });
+    db = ignoreTeardownTermination(new pg.Pool({ connectionString: database.url, max: 2 }));
     receiver = await startReceiver();
     server = await spawnServer({
       cwd: copy,
