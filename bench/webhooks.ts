@@ -48,7 +48,7 @@ export async function measureWebhooks(url: string, orgId: string, opts = { burst
   }
   const db = new pg.Pool({ connectionString: url, max: 4 });
   const { key, prefix, hash } = generateApiKey();
-  await db.query(`INSERT INTO api_keys (org_id, name, prefix, key_hash, scopes, rate_limit_per_minute) VALUES ($1, 'bench-webhooks', $2, $3, '{webhooks:write}', 1000000)`, [orgId, prefix, hash]);
+  await db.query(`INSERT INTO api_keys (org_id, name, prefix, key_hash, scopes, rate_limit_per_minute) VALUES ($1, 'bench-webhooks', $2, $3, '{webhooks:write,read:clients}', 1000000)`, [orgId, prefix, hash]);
   const created = await fetch(`${base}/api/v1/webhooks`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': key },

@@ -429,6 +429,13 @@ export interface paths {
          *     answers 2xx. The URL must be `https` and must not be, or resolve to, a non-public address
          *     (400 naming `url`). At most 20 subscriptions per organisation (409). Writes a
          *     `webhook.created` audit event.
+         *
+         *     Each event type needs its read scope (`required_scope` in `GET /api/v1/webhook-event-types`,
+         *     `x-required-scope` in the spec's `webhooks:` section): `client.*` needs `read:clients`,
+         *     `ticket.*` `read:tickets`, `produit.*` `read:catalogue`, `promotion.*` `read:promotions`. An
+         *     API key without it gets 403 `INSUFFICIENT_SCOPE` naming the scope and the event, and nothing
+         *     is created: nobody receives by webhook what they could not read through the API. Owner and
+         *     admin sessions may subscribe to every event.
          */
         post: operations["createWebhook"];
         delete?: never;
@@ -465,6 +472,11 @@ export interface paths {
          *     on or off. Switching it off fails the deliveries still pending (they can be retried by hand);
          *     switching it back on clears the system's `disabled_*` and `failing_since`. Writes a
          *     `webhook.updated` audit event.
+         *
+         *     Listing events needs each one's read scope, as at creation; so does a new `url`, for the
+         *     events the subscription carries (sending them elsewhere is as good as subscribing). An API
+         *     key without it gets 403 `INSUFFICIENT_SCOPE` naming the scope and the event, and nothing
+         *     changes. Owner and admin sessions may list every event.
          */
         patch: operations["updateWebhook"];
         trace?: never;
@@ -597,7 +609,11 @@ export interface webhooks {
         put?: never;
         /**
          * client.created
-         * @description A customer was created (by the POS, an import or any other writer). POSTed to every active subscription listing `client.created`, signed (Standard Webhooks v1),
+         * @description A customer was created. GDPR-masked like GET /clients/{id}.
+         *
+         *     Written by the POS, an import or any other writer.
+         *
+         *     POSTed to every active subscription listing `client.created`, signed (Standard Webhooks v1),
          *     at least once: answer 2xx within 15 seconds to acknowledge it (do the work afterwards). Any
          *     other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h,
          *     24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the subscription off.
@@ -620,7 +636,9 @@ export interface webhooks {
         put?: never;
         /**
          * client.updated
-         * @description A customer changed: contact details, consent, loyalty points or tier. POSTed to every active subscription listing `client.updated`, signed (Standard Webhooks v1),
+         * @description A customer changed (contact details, consent, loyalty…). GDPR-masked like GET /clients/{id}.
+         *
+         *     POSTed to every active subscription listing `client.updated`, signed (Standard Webhooks v1),
          *     at least once: answer 2xx within 15 seconds to acknowledge it (do the work afterwards). Any
          *     other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h,
          *     24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the subscription off.
@@ -643,7 +661,9 @@ export interface webhooks {
         put?: never;
         /**
          * produit.created
-         * @description A product was created. POSTed to every active subscription listing `produit.created`, signed (Standard Webhooks v1),
+         * @description A product was created.
+         *
+         *     POSTed to every active subscription listing `produit.created`, signed (Standard Webhooks v1),
          *     at least once: answer 2xx within 15 seconds to acknowledge it (do the work afterwards). Any
          *     other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h,
          *     24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the subscription off.
@@ -666,7 +686,11 @@ export interface webhooks {
         put?: never;
         /**
          * produit.updated
-         * @description A product changed: price, VAT rate, family, active… POSTed to every active subscription listing `produit.updated`, signed (Standard Webhooks v1),
+         * @description A product changed (price, VAT rate, active…).
+         *
+         *     Family, description, reference and the other fields count too.
+         *
+         *     POSTed to every active subscription listing `produit.updated`, signed (Standard Webhooks v1),
          *     at least once: answer 2xx within 15 seconds to acknowledge it (do the work afterwards). Any
          *     other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h,
          *     24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the subscription off.
@@ -689,7 +713,9 @@ export interface webhooks {
         put?: never;
         /**
          * promotion.created
-         * @description A promotion was created. POSTed to every active subscription listing `promotion.created`, signed (Standard Webhooks v1),
+         * @description A promotion was created.
+         *
+         *     POSTed to every active subscription listing `promotion.created`, signed (Standard Webhooks v1),
          *     at least once: answer 2xx within 15 seconds to acknowledge it (do the work afterwards). Any
          *     other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h,
          *     24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the subscription off.
@@ -712,7 +738,11 @@ export interface webhooks {
         put?: never;
         /**
          * promotion.updated
-         * @description A promotion changed, or the products or families it applies to. POSTed to every active subscription listing `promotion.updated`, signed (Standard Webhooks v1),
+         * @description A promotion changed.
+         *
+         *     Also sent when the products or families it applies to change.
+         *
+         *     POSTed to every active subscription listing `promotion.updated`, signed (Standard Webhooks v1),
          *     at least once: answer 2xx within 15 seconds to acknowledge it (do the work afterwards). Any
          *     other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h,
          *     24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the subscription off.
@@ -735,7 +765,9 @@ export interface webhooks {
         put?: never;
         /**
          * ticket.created
-         * @description A ticket was recorded at a till; `data` includes its lines. POSTed to every active subscription listing `ticket.created`, signed (Standard Webhooks v1),
+         * @description A ticket was recorded, with its lines as committed in the same transaction.
+         *
+         *     POSTed to every active subscription listing `ticket.created`, signed (Standard Webhooks v1),
          *     at least once: answer 2xx within 15 seconds to acknowledge it (do the work afterwards). Any
          *     other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h,
          *     24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the subscription off.
@@ -758,7 +790,9 @@ export interface webhooks {
         put?: never;
         /**
          * webhook.test
-         * @description Sent by `POST /api/v1/webhooks/{id}/test` only, to check an endpoint. POSTed to every active subscription listing `webhook.test`, signed (Standard Webhooks v1),
+         * @description Sent by POST /api/v1/webhooks/{id}/test to check an endpoint; never sent otherwise.
+         *
+         *     POSTed to every active subscription listing `webhook.test`, signed (Standard Webhooks v1),
          *     at least once: answer 2xx within 15 seconds to acknowledge it (do the work afterwards). Any
          *     other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h,
          *     24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the subscription off.
@@ -1567,11 +1601,9 @@ export interface components {
         };
         /**
          * @description An event type an endpoint can subscribe to, `<resource>.<event>`. The catalogue, with each
-         *     payload's JSON Schema, is `GET /api/v1/webhook-event-types`; new types may be added within v1.
-         *     * `client.created`, `client.updated` — a customer (GDPR-masked like `GET /api/v1/clients/{id}`)
-         *     * `produit.created`, `produit.updated` — a product
-         *     * `promotion.created`, `promotion.updated` — a promotion (also when its products or families change)
-         *     * `ticket.created` — a ticket, with its lines
+         *     payload's JSON Schema and the read scope a subscription to it needs, is
+         *     `GET /api/v1/webhook-event-types` and the spec's `webhooks:` section; new types may be added
+         *     within v1.
          * @enum {string}
          */
         WebhookEventType: "client.created" | "client.updated" | "produit.created" | "produit.updated" | "promotion.created" | "promotion.updated" | "ticket.created";
@@ -1799,6 +1831,13 @@ export interface components {
             description: string;
             /** @description Whether a subscription can list it (`webhook.test` is sent on request only). */
             subscribable: boolean;
+            /**
+             * @description The read scope an API key needs to subscribe to it (`INSUFFICIENT_SCOPE` otherwise): nobody
+             *     receives by webhook what they could not read through the API. Null for a type no
+             *     subscription lists.
+             * @example read:tickets
+             */
+            required_scope: components["schemas"]["Scope"] | null;
             /** @description The JSON Schema (draft 2020-12) of the whole payload, `{id, type, timestamp, data}`, self-contained. */
             schema: {
                 [key: string]: unknown;
@@ -4326,6 +4365,7 @@ export interface operations {
                      *           "type": "webhook.test",
                      *           "description": "Sent by POST /api/v1/webhooks/{id}/test to check an endpoint; never sent otherwise.",
                      *           "subscribable": false,
+                     *           "required_scope": null,
                      *           "schema": {
                      *             "$schema": "https://json-schema.org/draft/2020-12/schema",
                      *             "type": "object",

@@ -48,6 +48,9 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   updateWebhook: { method: 'patch', path: '/api/v1/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
 };
 
+/** Every scope a credential may hold (components.schemas.Scope). */
+export const scopes = ['read:catalogue', 'read:clients', 'read:tickets', 'read:promotions', 'webhooks:read', 'webhooks:write'] as const;
+
 /** The operations marked `x-public: true`: their handlers get no principal. */
 export type PublicOperationId = 'getHealth' | 'login';
 

@@ -1,17 +1,11 @@
 import type { components } from '../../generated/openapi-types';
 import { WINDOW_SECONDS, windowNamed } from '../../src/auth/rate-limit-headers';
-import type { Handler, Role } from '../../src/handler';
+import { scopesOf } from '../../src/auth/principal';
+import type { Handler } from '../../src/handler';
 import { API_KEY_COLUMNS, apiKeyJson } from '../access/api-key-row';
 import { ORG_COLUMNS, organisationJson } from './organisation-row';
 
 type Scope = components['schemas']['Scope'];
-const READ: Scope[] = ['read:catalogue', 'read:clients', 'read:tickets', 'read:promotions'];
-/** What a console session may do, by role (sessions are authorised by role, keys by scope). */
-const SESSION_SCOPES: Record<Role, Scope[]> = {
-  owner: [...READ, 'webhooks:read', 'webhooks:write'],
-  admin: [...READ, 'webhooks:read', 'webhooks:write'],
-  member: READ,
-};
 
 export const getWhoami: Handler<'getWhoami'> = async (ctx) => {
   const p = ctx.principal;
@@ -37,6 +31,6 @@ export const getWhoami: Handler<'getWhoami'> = async (ctx) => {
   const { rows } = await ctx.db.query('SELECT id, email, name FROM users WHERE id = $1', [p.userId]);
   return {
     status: 200,
-    body: { organisation, credential_type: 'session', api_key: null, user: rows[0], scopes: SESSION_SCOPES[p.role], rate_limit: null },
+    body: { organisation, credential_type: 'session', api_key: null, user: rows[0], scopes: scopesOf(p) as Scope[], rate_limit: null },
   };
 };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { recordAudit } from '../../src/audit';
+import { assertMaySubscribe } from '../../src/auth/event-scopes';
 import { withTransaction } from '../../src/db/transaction';
 import { ApiError } from '../../src/errors';
 import type { Handler } from '../../src/handler';
@@ -14,8 +15,9 @@ export const MAX_WEBHOOKS_PER_ORG = 20;
 
 /** Creates a subscription; its secret is in this response only (stored encrypted). */
 export const createWebhook: Handler<'createWebhook'> = async (ctx, req) => {
-  const orgId = ctx.principal!.orgId;
+  const orgId = ctx.principal.orgId;
   const { events, description = '', active = true } = req.body;
+  assertMaySubscribe(ctx.principal, events);
   const url = await checkedUrl(ctx, req.body.url);
   const id = randomUUID();
   const secret = generateSecret();

@@ -1,4 +1,5 @@
 import { recordAudit } from '../../src/audit';
+import { assertMaySubscribe } from '../../src/auth/event-scopes';
 import { withTransaction } from '../../src/db/transaction';
 import type { Handler } from '../../src/handler';
 import { failPendingDeliveries } from '../../src/webhooks/delivery-store';
@@ -7,16 +8,20 @@ import { WEBHOOK_COLUMNS, webhookJson } from './webhook-row';
 import { auditHost, findWebhook } from './webhook-store';
 
 /**
+ * Listing events, or moving the URL, needs each event's read scope (src/auth/event-scopes.ts).
  * Switching off fails the pending deliveries (an endpoint off keeps no queue); switching back on
  * forgets why the system had switched it off, and its failure streak.
  */
 export const updateWebhook: Handler<'updateWebhook'> = async (ctx, req) => {
-  const orgId = ctx.principal!.orgId;
+  const orgId = ctx.principal.orgId;
   const now = ctx.clock();
   const { events, description, active } = req.body;
   const url = req.body.url === undefined ? undefined : await checkedUrl(ctx, req.body.url);
   const row = await withTransaction(ctx.db, async (tx) => {
     const before = await findWebhook(tx, orgId, req.params.id, { forUpdate: true });
+    // New events, or the same events sent elsewhere: either way the caller chooses who receives them.
+    if (events) assertMaySubscribe(ctx.principal, events);
+    else if (url !== undefined) assertMaySubscribe(ctx.principal, before.events, () => ['body', 'url']);
     const switchedOn = active === true && !before.active;
     const { rows } = await tx.query(
       `UPDATE webhook_endpoints

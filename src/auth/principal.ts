@@ -1,5 +1,8 @@
 // Who is calling, whatever the credential: resolved by a credential scheme (./credentials), then
 // authorised against the operation's `security` (./authorize). Handlers receive it non-null.
+import { scopes } from '../../generated/operations';
+
+const ALL_SCOPES: readonly string[] = scopes;
 
 export type Role = 'owner' | 'admin' | 'member';
 
@@ -35,6 +38,18 @@ export const SCHEMES_OF: Record<Principal['kind'], readonly SpecScheme[]> = {
   api_key: ['ApiKeyHeader', 'BearerAuth'],
   user: ['SessionCookie'],
 };
+
+/**
+ * The scopes a principal holds. A key: its own. A console user: by role — owners and admins hold
+ * every scope, members every read scope — so data-dependent checks (webhook subscriptions) and
+ * `whoami` answer alike for every kind of credential.
+ */
+export function scopesOf(p: Principal): readonly string[] {
+  if (p.kind === 'api_key') return p.scopes;
+  return p.role === 'member' ? ALL_SCOPES.filter((s) => s.startsWith('read:')) : ALL_SCOPES;
+}
+
+export const hasScope = (p: Principal, scope: string) => scopesOf(p).includes(scope);
 
 /** Who did it, for the audit log. */
 export const actorOf = (p: Principal) => (p.kind === 'api_key' ? { type: 'api_key' as const, id: p.keyId } : { type: 'user' as const, id: p.userId });

@@ -2,7 +2,7 @@
 // `webhooks` section: GET /webhook-event-types serves exactly what the spec documents.
 import { readFileSync } from 'node:fs';
 import { bundledSpecPath } from '../paths';
-import { EVENT_TYPES } from './event-types';
+import { EVENT_TYPES, type EventTypeInfo } from './event-types';
 
 type Json = { [k: string]: unknown };
 
@@ -28,6 +28,7 @@ export interface EventTypeEntry {
   type: string;
   description: string;
   subscribable: boolean;
+  required_scope: EventTypeInfo['requiredScope'];
   schema: Json;
 }
 
@@ -37,14 +38,12 @@ let catalogue: EventTypeEntry[] | undefined;
 export function eventTypeCatalogue(): EventTypeEntry[] {
   if (catalogue) return catalogue;
   const spec = JSON.parse(readFileSync(bundledSpecPath, 'utf8')) as Json;
-  const webhooks = spec.webhooks as Record<string, { post: { requestBody: { content: { 'application/json': { schema: unknown } } } } }>;
-  catalogue = [...EVENT_TYPES]
-    .sort((a, b) => a.type.localeCompare(b.type))
-    .map((t) => {
-      const entry = webhooks[t.type];
-      if (!entry) throw new Error(`event type ${t.type} is missing from the spec's webhooks section`);
-      const schema = inline(spec, entry.post.requestBody.content['application/json'].schema) as Json;
-      return { type: t.type, description: t.description, subscribable: t.subscribable, schema: { $schema: 'https://json-schema.org/draft/2020-12/schema', ...schema } };
-    });
+  catalogue = EVENT_TYPES.map((t) => ({
+    type: t.type,
+    description: t.description,
+    subscribable: t.subscribable,
+    required_scope: t.requiredScope,
+    schema: { $schema: 'https://json-schema.org/draft/2020-12/schema', ...(inline(spec, { $ref: t.schemaRef }) as Json) },
+  }));
   return catalogue;
 }

@@ -1,23 +1,17 @@
-// The catalogue of event types. The POS ones are written by triggers (sql/migrations/4_webhooks.sql);
-// `webhook.test` only by POST /webhooks/{id}/test. Each type's payload schema is in the spec's
-// top-level `webhooks:` section (OpenAPI 3.1), served by GET /webhook-event-types.
+// The catalogue of event types is the spec's top-level `webhooks:` section (OpenAPI 3.1): each
+// entry gives the payload schema, the read scope a subscriber needs (`x-required-scope`) and the
+// SQL function rendering its data (`x-render-function`). `make generate` derives
+// generated/event-types.ts from it; this module is the delivery code's view of that list.
+import { eventTypes, type EventType, type EventTypeInfo } from '../../generated/event-types';
 
-export interface EventTypeInfo {
-  type: string;
-  description: string;
-  /** Whether an endpoint can subscribe to it (webhook.test is sent on request only). */
-  subscribable: boolean;
+export type { EventType, EventTypeInfo };
+export const EVENT_TYPES: readonly EventTypeInfo[] = eventTypes;
+
+/** Sent by POST /webhooks/{id}/test only (`x-subscribable: false`). */
+export const TEST_EVENT_TYPE = 'webhook.test' satisfies EventType;
+
+const byType = new Map<string, EventTypeInfo>(EVENT_TYPES.map((t) => [t.type, t]));
+
+export function eventTypeInfo(type: string): EventTypeInfo | undefined {
+  return byType.get(type);
 }
-
-export const EVENT_TYPES: readonly EventTypeInfo[] = [
-  { type: 'client.created', description: 'A customer was created. GDPR-masked like GET /clients/{id}.', subscribable: true },
-  { type: 'client.updated', description: 'A customer changed (contact details, consent, loyalty…). GDPR-masked like GET /clients/{id}.', subscribable: true },
-  { type: 'produit.created', description: 'A product was created.', subscribable: true },
-  { type: 'produit.updated', description: 'A product changed (price, VAT rate, active…).', subscribable: true },
-  { type: 'promotion.created', description: 'A promotion was created.', subscribable: true },
-  { type: 'promotion.updated', description: 'A promotion changed.', subscribable: true },
-  { type: 'ticket.created', description: 'A ticket was recorded, with its lines as committed in the same transaction.', subscribable: true },
-  { type: 'webhook.test', description: 'Sent by POST /api/v1/webhooks/{id}/test to check an endpoint; never sent otherwise.', subscribable: false },
-];
-
-export const TEST_EVENT_TYPE = 'webhook.test';

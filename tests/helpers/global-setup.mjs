@@ -5,7 +5,6 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import migrations from 'postgres-migrations';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -44,10 +43,10 @@ export default async function globalSetup() {
 
   const url = new URL(adminUrl);
   url.pathname = `/${template}`;
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  await migrations.migrate({ client }, join(root, 'sql', 'migrations'), { logger: () => {} });
-  await client.end();
+  // The server's own boot step (migrations, then the modules' SQL functions), loaded through tsx.
+  const { tsImport } = await import('tsx/esm/api');
+  const { runMigrations } = await tsImport('../../src/db/migrate.ts', import.meta.url);
+  await runMigrations(url.toString());
 
   const coverageDir = join(root, '.data', 'contract-coverage');
   mkdirSync(coverageDir, { recursive: true });

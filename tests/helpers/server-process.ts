@@ -33,7 +33,7 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals, killAfterMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export async function spawnServer(opts: { databaseUrl: string; env?: Record<string, string>; startTimeoutMs?: number }): Promise<ServerProcess> {
+export async function spawnServer(opts: { databaseUrl: string; env?: Record<string, string>; startTimeoutMs?: number; /** Another checkout to run (default: this one). */ cwd?: string }): Promise<ServerProcess> {
   const port = await freePort();
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -47,7 +47,7 @@ export async function spawnServer(opts: { databaseUrl: string; env?: Record<stri
     WEBHOOK_SECRETS_KEY: randomBytes(32).toString('base64'),
     ...opts.env,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: opts.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: Array<Record<string, unknown>> = [];
   const output: string[] = [];
   let listening: () => void = () => {};

@@ -201,7 +201,7 @@ describe('429 and Retry-After', () => {
   });
 
   it('a POST is retried with its body intact', async () => {
-    const { client, sleeps, statuses } = await limited({ advanceClock: true, scopes: ['webhooks:write', 'webhooks:read'] });
+    const { client, sleeps, statuses } = await limited({ advanceClock: true, scopes: ['webhooks:write', 'webhooks:read', 'read:tickets'] });
     await client.GET('/api/v1/webhooks');
     const { data, response } = await client.POST('/api/v1/webhooks', {
       body: { url: 'http://127.0.0.1:9/sdk-retry', events: ['ticket.created'], description: 'retried POST', active: false },

@@ -92,7 +92,7 @@ describe('secrets hygiene', () => {
     await api.post('/api/v1/api-keys').set('Cookie', session.cookie).set('X-CSRF-Token', a.session.csrf).send({ name: 'x', scopes: ['read:catalogue'] }).expect(403);
 
     // A key: created (shown once), used both ways, listed, read, revoked, refused.
-    const created = await asOwner(api.post('/api/v1/api-keys')).send({ name: 'hygiene', scopes: ['read:catalogue', 'webhooks:read', 'webhooks:write'] }).expect(201);
+    const created = await asOwner(api.post('/api/v1/api-keys')).send({ name: 'hygiene', scopes: ['read:catalogue', 'read:clients', 'webhooks:read', 'webhooks:write'] }).expect(201);
     const key = secret(created.body.key, last());
     await api.get('/api/v1/produits').set('X-API-Key', key).expect(200);
     await api.get('/api/v1/produits').set('Authorization', `Bearer ${key}`).expect(200);

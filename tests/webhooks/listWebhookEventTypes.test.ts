@@ -19,6 +19,18 @@ describe('GET /api/v1/webhook-event-types', () => {
     const subscribable = res.body.items.filter((t: { subscribable: boolean }) => t.subscribable).map((t: { type: string }) => t.type);
     expect(subscribable).toEqual([...spec.components.schemas.WebhookEventType.enum].sort());
 
+    // Each with the read scope a subscription to it needs (x-required-scope in the spec).
+    expect(Object.fromEntries(res.body.items.map((t: { type: string; required_scope: string | null }) => [t.type, t.required_scope]))).toEqual({
+      'client.created': 'read:clients',
+      'client.updated': 'read:clients',
+      'produit.created': 'read:catalogue',
+      'produit.updated': 'read:catalogue',
+      'promotion.created': 'read:promotions',
+      'promotion.updated': 'read:promotions',
+      'ticket.created': 'read:tickets',
+      'webhook.test': null,
+    });
+
     const ticket = res.body.items.find((t: { type: string }) => t.type === 'ticket.created');
     expect(ticket.schema).toMatchObject({ $schema: 'https://json-schema.org/draft/2020-12/schema', required: ['id', 'type', 'timestamp', 'data'], properties: { type: { const: 'ticket.created' } } });
     expect(JSON.stringify(ticket.schema)).not.toContain('$ref'); // self-contained

@@ -50,7 +50,7 @@ describe('SSRF at creation', () => {
   beforeAll(async () => {
     h = await startHarness(); // production-like: no insecure URLs
     const org = await createOrg(h.db);
-    ({ key } = await createApiKey(h.db, { orgId: org.id, scopes: ['webhooks:write'], rateLimitPerMinute: 10_000 }));
+    ({ key } = await createApiKey(h.db, { orgId: org.id, scopes: ['webhooks:write', 'read:tickets'], rateLimitPerMinute: 10_000 }));
   });
   afterAll(() => h.close());
 

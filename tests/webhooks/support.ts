@@ -135,7 +135,8 @@ export async function deliveriesOf(db: pg.Pool, endpointId: string) {
   return rows;
 }
 
-export const WEBHOOK_SCOPES = ['webhooks:read', 'webhooks:write'];
+/** A key managing webhooks, with the read scopes of every event type it may subscribe to. */
+export const WEBHOOK_SCOPES = ['webhooks:read', 'webhooks:write', 'read:catalogue', 'read:clients', 'read:promotions', 'read:tickets'];
 export const INSECURE_ENV = { WEBHOOKS_ALLOW_INSECURE_URLS: 'true' };
 
 /** What a worker does on one pass, run by the test: claim what is due now, attempt it all. */
@@ -148,7 +149,7 @@ export async function deliverDue(deps: AttemptDeps, opts: { random?: () => numbe
 export interface World {
   h: Harness;
   orgId: string;
-  /** X-API-Key with webhooks:read and webhooks:write. */
+  /** X-API-Key with webhooks:read, webhooks:write and the event types' read scopes. */
   key: string;
   /** Another organisation, for tenant isolation. */
   other: { orgId: string; key: string };
