@@ -1074,7 +1074,8 @@ export interface components {
              * @description Who acted:
              *     * `user` — a member, signed in to the console (`actor_id` is the user's id)
              *     * `api_key` — an API key (`actor_id` is the key's id)
-             *     * `system` — the service itself (`actor_id` is null)
+             *     * `system` — the service itself, or nobody signed in: an admin CLI command, a webhook
+             *       disabled after failures, a failed sign-in (`actor_id` is null)
              * @enum {string}
              */
             actor_type: "user" | "api_key" | "system";
@@ -1083,7 +1084,20 @@ export interface components {
              * @description The user's or key's id; null for the system.
              */
             actor_id: string | null;
-            /** @description What happened, `<resource>.<verb>`, e.g. `api_key.created`, `api_key.revoked`, `auth.login`. */
+            /**
+             * @description What happened, `<resource>.<verb>`. Today:
+             *     * `auth.login` — a member signed in to the console
+             *     * `auth.login_failed` — a sign-in with a wrong password (or to an organisation the account
+             *       is not in) that reached the password check: recorded in the organisation named at sign-in
+             *       when the account belongs to it, else in every organisation of the account, with the
+             *       address, the account as target and its `email` in `metadata` — never the password.
+             *       An email that matches no account is recorded nowhere (it belongs to no organisation);
+             *       sign-ins refused by the limiter (429) are not recorded one by one.
+             *     * `api_key.created`, `api_key.revoked`
+             *     * `member.added`
+             *     * `webhook.created`, `webhook.updated`, `webhook.deleted`, `webhook.secret_rotated`,
+             *       `webhook.disabled`
+             */
             action: string;
             /** @description The kind of object acted on, e.g. `api_key`. */
             target_type: string | null;
