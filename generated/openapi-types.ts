@@ -2199,8 +2199,7 @@ export interface components {
         /**
          * @description For incremental sync (ETL): only items created or changed at or after this instant
          *     (RFC 3339). When given, the list is ordered by `updated_at, id` so a sync can resume
-         *     from the last `updated_at` it saw.
-         * @example 2026-05-10T00:00:00Z
+         *     from the last `updated_at` it saw. Example: `2026-05-10T00:00:00Z`.
          */
         UpdatedSince: string;
         /** @description The object's id (UUID). An id from another organisation is not found (404). */
@@ -2918,8 +2917,7 @@ export interface operations {
                 /**
                  * @description For incremental sync (ETL): only items created or changed at or after this instant
                  *     (RFC 3339). When given, the list is ordered by `updated_at, id` so a sync can resume
-                 *     from the last `updated_at` it saw.
-                 * @example 2026-05-10T00:00:00Z
+                 *     from the last `updated_at` it saw. Example: `2026-05-10T00:00:00Z`.
                  */
                 updated_since?: components["parameters"]["UpdatedSince"];
             };
@@ -3032,10 +3030,7 @@ export interface operations {
     listProduits: {
         parameters: {
             query?: {
-                /**
-                 * @description `true`: only products on sale; `false`: only the others. Absent: all.
-                 * @example true
-                 */
+                /** @description `true`: only products on sale; `false`: only the others. Absent: all. Example: `true`. */
                 actif?: boolean;
                 /** @description Page size. Out of range is a 400, not a silent clamp. */
                 limit?: components["parameters"]["Limit"];
@@ -3044,8 +3039,7 @@ export interface operations {
                 /**
                  * @description For incremental sync (ETL): only items created or changed at or after this instant
                  *     (RFC 3339). When given, the list is ordered by `updated_at, id` so a sync can resume
-                 *     from the last `updated_at` it saw.
-                 * @example 2026-05-10T00:00:00Z
+                 *     from the last `updated_at` it saw. Example: `2026-05-10T00:00:00Z`.
                  */
                 updated_since?: components["parameters"]["UpdatedSince"];
             };
@@ -3165,8 +3159,7 @@ export interface operations {
                 /**
                  * @description For incremental sync (ETL): only items created or changed at or after this instant
                  *     (RFC 3339). When given, the list is ordered by `updated_at, id` so a sync can resume
-                 *     from the last `updated_at` it saw.
-                 * @example 2026-05-10T00:00:00Z
+                 *     from the last `updated_at` it saw. Example: `2026-05-10T00:00:00Z`.
                  */
                 updated_since?: components["parameters"]["UpdatedSince"];
             };
@@ -3318,15 +3311,9 @@ export interface operations {
     listTickets: {
         parameters: {
             query?: {
-                /**
-                 * @description First business day (`YYYY-MM-DD`, inclusive, in the organisation's time zone, default Europe/Brussels).
-                 * @example 2026-05-10
-                 */
+                /** @description First business day (`YYYY-MM-DD`, inclusive, in the organisation's time zone, default Europe/Brussels). Example: `2026-05-10`. */
                 debut?: string;
-                /**
-                 * @description Last business day (`YYYY-MM-DD`, inclusive, in the organisation's time zone). Before `debut` is a 400 naming both.
-                 * @example 2026-05-16
-                 */
+                /** @description Last business day (`YYYY-MM-DD`, inclusive, in the organisation's time zone). Before `debut` is a 400 naming both. Example: `2026-05-16`. */
                 fin?: string;
                 /** @description `true`: only tickets turned into a B2B invoice (`facture` not null). `false` or absent: every ticket. */
                 facturesOnly?: boolean;
@@ -3339,8 +3326,7 @@ export interface operations {
                 /**
                  * @description For incremental sync (ETL): only items created or changed at or after this instant
                  *     (RFC 3339). When given, the list is ordered by `updated_at, id` so a sync can resume
-                 *     from the last `updated_at` it saw.
-                 * @example 2026-05-10T00:00:00Z
+                 *     from the last `updated_at` it saw. Example: `2026-05-10T00:00:00Z`.
                  */
                 updated_since?: components["parameters"]["UpdatedSince"];
             };
@@ -3579,10 +3565,7 @@ export interface operations {
     listPromotions: {
         parameters: {
             query?: {
-                /**
-                 * @description `true`: only promotions switched on; `false`: only those switched off. Absent: all.
-                 * @example true
-                 */
+                /** @description `true`: only promotions switched on; `false`: only those switched off. Absent: all. Example: `true`. */
                 actif?: boolean;
                 /** @description Page size. Out of range is a 400, not a silent clamp. */
                 limit?: components["parameters"]["Limit"];
@@ -3591,8 +3574,7 @@ export interface operations {
                 /**
                  * @description For incremental sync (ETL): only items created or changed at or after this instant
                  *     (RFC 3339). When given, the list is ordered by `updated_at, id` so a sync can resume
-                 *     from the last `updated_at` it saw.
-                 * @example 2026-05-10T00:00:00Z
+                 *     from the last `updated_at` it saw. Example: `2026-05-10T00:00:00Z`.
                  */
                 updated_since?: components["parameters"]["UpdatedSince"];
             };
