@@ -1111,7 +1111,8 @@ export interface components {
              * @description Who acted:
              *     * `user` — a member, signed in to the console (`actor_id` is the user's id)
              *     * `api_key` — an API key (`actor_id` is the key's id)
-             *     * `system` — the service itself (`actor_id` is null)
+             *     * `system` — the service itself, or nobody signed in: an admin CLI command, a webhook
+             *       disabled after failures, a failed sign-in (`actor_id` is null)
              * @enum {string}
              */
             actor_type: "user" | "api_key" | "system";
@@ -1120,7 +1121,20 @@ export interface components {
              * @description The user's or key's id; null for the system.
              */
             actor_id: string | null;
-            /** @description What happened, `<resource>.<verb>`, e.g. `api_key.created`, `api_key.revoked`, `auth.login`. */
+            /**
+             * @description What happened, `<resource>.<verb>`. Today:
+             *     * `auth.login` — a member signed in to the console
+             *     * `auth.login_failed` — a sign-in with a wrong password (or to an organisation the account
+             *       is not in) that reached the password check: recorded in the organisation named at sign-in
+             *       when the account belongs to it, else in every organisation of the account, with the
+             *       address, the account as target and its `email` in `metadata` — never the password.
+             *       An email that matches no account is recorded nowhere (it belongs to no organisation);
+             *       sign-ins refused by the limiter (429) are not recorded one by one.
+             *     * `api_key.created`, `api_key.revoked`
+             *     * `member.added`
+             *     * `webhook.created`, `webhook.updated`, `webhook.deleted`, `webhook.secret_rotated`,
+             *       `webhook.disabled`
+             */
             action: string;
             /** @description The kind of object acted on, e.g. `api_key`. */
             target_type: string | null;
@@ -2238,8 +2252,7 @@ export interface components {
         /**
          * @description For incremental sync (ETL): only items created or changed at or after this instant
          *     (RFC 3339). When given, the list is ordered by `updated_at, id` so a sync can resume
-         *     from the last `updated_at` it saw.
-         * @example 2026-05-10T00:00:00Z
+         *     from the last `updated_at` it saw. Example: `2026-05-10T00:00:00Z`.
          */
         UpdatedSince: string;
         /** @description The object's id (UUID). An id from another organisation is not found (404). */
@@ -3010,8 +3023,7 @@ export interface operations {
                 /**
                  * @description For incremental sync (ETL): only items created or changed at or after this instant
                  *     (RFC 3339). When given, the list is ordered by `updated_at, id` so a sync can resume
-                 *     from the last `updated_at` it saw.
-                 * @example 2026-05-10T00:00:00Z
+                 *     from the last `updated_at` it saw. Example: `2026-05-10T00:00:00Z`.
                  */
                 updated_since?: components["parameters"]["UpdatedSince"];
             };
@@ -3124,10 +3136,7 @@ export interface operations {
     listProduits: {
         parameters: {
             query?: {
-                /**
-                 * @description `true`: only products on sale; `false`: only the others. Absent: all.
-                 * @example true
-                 */
+                /** @description `true`: only products on sale; `false`: only the others. Absent: all. Example: `true`. */
                 actif?: boolean;
                 /** @description Page size. Out of range is a 400, not a silent clamp. */
                 limit?: components["parameters"]["Limit"];
@@ -3136,8 +3145,7 @@ export interface operations {
                 /**
                  * @description For incremental sync (ETL): only items created or changed at or after this instant
                  *     (RFC 3339). When given, the list is ordered by `updated_at, id` so a sync can resume
-                 *     from the last `updated_at` it saw.
-                 * @example 2026-05-10T00:00:00Z
+                 *     from the last `updated_at` it saw. Example: `2026-05-10T00:00:00Z`.
                  */
                 updated_since?: components["parameters"]["UpdatedSince"];
             };
@@ -3257,8 +3265,7 @@ export interface operations {
                 /**
                  * @description For incremental sync (ETL): only items created or changed at or after this instant
                  *     (RFC 3339). When given, the list is ordered by `updated_at, id` so a sync can resume
-                 *     from the last `updated_at` it saw.
-                 * @example 2026-05-10T00:00:00Z
+                 *     from the last `updated_at` it saw. Example: `2026-05-10T00:00:00Z`.
                  */
                 updated_since?: components["parameters"]["UpdatedSince"];
             };
@@ -3410,15 +3417,9 @@ export interface operations {
     listTickets: {
         parameters: {
             query?: {
-                /**
-                 * @description First business day (`YYYY-MM-DD`, inclusive, in the organisation's time zone, default Europe/Brussels).
-                 * @example 2026-05-10
-                 */
+                /** @description First business day (`YYYY-MM-DD`, inclusive, in the organisation's time zone, default Europe/Brussels). Example: `2026-05-10`. */
                 debut?: string;
-                /**
-                 * @description Last business day (`YYYY-MM-DD`, inclusive, in the organisation's time zone). Before `debut` is a 400 naming both.
-                 * @example 2026-05-16
-                 */
+                /** @description Last business day (`YYYY-MM-DD`, inclusive, in the organisation's time zone). Before `debut` is a 400 naming both. Example: `2026-05-16`. */
                 fin?: string;
                 /** @description `true`: only tickets turned into a B2B invoice (`facture` not null). `false` or absent: every ticket. */
                 facturesOnly?: boolean;
@@ -3431,8 +3432,7 @@ export interface operations {
                 /**
                  * @description For incremental sync (ETL): only items created or changed at or after this instant
                  *     (RFC 3339). When given, the list is ordered by `updated_at, id` so a sync can resume
-                 *     from the last `updated_at` it saw.
-                 * @example 2026-05-10T00:00:00Z
+                 *     from the last `updated_at` it saw. Example: `2026-05-10T00:00:00Z`.
                  */
                 updated_since?: components["parameters"]["UpdatedSince"];
             };
@@ -3671,10 +3671,7 @@ export interface operations {
     listPromotions: {
         parameters: {
             query?: {
-                /**
-                 * @description `true`: only promotions switched on; `false`: only those switched off. Absent: all.
-                 * @example true
-                 */
+                /** @description `true`: only promotions switched on; `false`: only those switched off. Absent: all. Example: `true`. */
                 actif?: boolean;
                 /** @description Page size. Out of range is a 400, not a silent clamp. */
                 limit?: components["parameters"]["Limit"];
@@ -3683,8 +3680,7 @@ export interface operations {
                 /**
                  * @description For incremental sync (ETL): only items created or changed at or after this instant
                  *     (RFC 3339). When given, the list is ordered by `updated_at, id` so a sync can resume
-                 *     from the last `updated_at` it saw.
-                 * @example 2026-05-10T00:00:00Z
+                 *     from the last `updated_at` it saw. Example: `2026-05-10T00:00:00Z`.
                  */
                 updated_since?: components["parameters"]["UpdatedSince"];
             };

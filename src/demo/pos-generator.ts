@@ -194,6 +194,11 @@ export interface TicketBatch {
   /** The business days it covers: [firstDay, firstDay + days). */
   firstDay: string;
   days: number;
+  /**
+   * Sell only products, and serve only customers, that existed before the batch's first day — for
+   * a batch older than the catalogue's newest rows (the demo's documented example week).
+   */
+  existingOnly?: boolean;
 }
 
 /**
@@ -202,6 +207,9 @@ export interface TicketBatch {
  * aggregated from them, then both are inserted. Numbers continue the organisation's sequence;
  * the caller holds the counter row's lock and moves it on.
  */
+/** In generateTicketBatch: the row was created before the batch's first day, when asked ($12). */
+const EXISTED = `(NOT $12::boolean OR created_at < $5::date::timestamp AT TIME ZONE $9)`;
+
 export async function generateTicketBatch(c: Client, orgId: string, seed: number, a: Anchor, b: TicketBatch, numeroBase: number, factureBase: number) {
   // For this transaction: sorts and CTEs stay in memory; a plan this size gains nothing from JIT
   // but pays seconds of compilation.
@@ -209,12 +217,12 @@ export async function generateTicketBatch(c: Client, orgId: string, seed: number
   const { rows } = await c.query(
     `WITH prod AS (
        SELECT row_number() OVER (ORDER BY created_at, id)::int AS n, id, nom, prix_ttc, taux_tva, unite
-         FROM produits WHERE org_id = $1 AND actif),
+         FROM produits WHERE org_id = $1 AND actif AND ${EXISTED}),
      np AS (SELECT count(*)::int AS n FROM prod),
-     cli AS (SELECT row_number() OVER (ORDER BY created_at, id)::int AS n, id FROM clients WHERE org_id = $1),
+     cli AS (SELECT row_number() OVER (ORDER BY created_at, id)::int AS n, id FROM clients WHERE org_id = $1 AND ${EXISTED}),
      nc AS (SELECT count(*)::int AS n FROM cli),
      co AS (SELECT row_number() OVER (ORDER BY created_at, id)::int AS n, id, societe, numero_tva
-              FROM clients WHERE org_id = $1 AND societe <> '' AND numero_tva IS NOT NULL),
+              FROM clients WHERE org_id = $1 AND societe <> '' AND numero_tva IS NOT NULL AND ${EXISTED}),
      nco AS (SELECT count(*)::int AS n FROM co),
      t0 AS (
        SELECT i, floor(${R('i', 1)} * $6::int)::int AS d, ${R('i', 2)} AS rt, ${R('i', 4)} AS rc,
@@ -296,7 +304,7 @@ export async function generateTicketBatch(c: Client, orgId: string, seed: number
        RETURNING 1)
      SELECT (SELECT max(numero)::float8 FROM ins_t) AS last_numero, (SELECT count(*) FILTER (WHERE invoice)::int FROM ins_t) AS invoices,
             (SELECT count(*)::int FROM ins_t) AS tickets, (SELECT count(*)::int FROM ins_l) AS lignes`,
-    [orgId, seed, b.from, b.to, b.firstDay, b.days, CAISSES, VENDEURS, a.tz, numeroBase, factureBase],
+    [orgId, seed, b.from, b.to, b.firstDay, b.days, CAISSES, VENDEURS, a.tz, numeroBase, factureBase, b.existingOnly ?? false],
   );
   return rows[0] as { last_numero: number | null; invoices: number; tickets: number; lignes: number };
 }

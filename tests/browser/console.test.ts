@@ -199,7 +199,8 @@ describeInBrowser('console: Settings → API in Chromium', () => {
     const rows = page.locator('table.audit tbody tr');
     await rows.first().waitFor();
     const all = await page.locator('table.audit tbody').innerText();
-    for (const action of ['auth.login', 'api_key.created', 'api_key.revoked']) expect(all).toContain(action);
+    // The wrong password tried first is there too.
+    for (const action of ['auth.login_failed', 'auth.login', 'api_key.created', 'api_key.revoked']) expect(all).toContain(action);
     expect(all).toContain('You (Olivia Owner)');
     expect(all).toContain('Key “Make.com ETL prod”');
     await b.screenshot('07-audit-log');
@@ -222,7 +223,7 @@ describeInBrowser('console: Settings → API in Chromium', () => {
     await page.getByText('No event matches these filters.').waitFor();
 
     await page.getByRole('button', { name: 'Clear' }).click();
-    await waitForCount(page, 'table.audit tbody tr', 3);
+    await waitForCount(page, 'table.audit tbody tr', 4);
   });
 
   it('an admin sees the keys but cannot create or revoke; a member is told why in words', async () => {

@@ -99,6 +99,19 @@ describeInBrowser('/docs: Swagger UI in Chromium', () => {
     expect(rows[0].last_used_at).not.toBeNull();
   });
 
+  it('"Try it out" leaves the optional filters empty, their examples shown in the description', async () => {
+    const tickets = page.locator('#operations-Tickets-listTickets');
+    await tickets.locator('.opblock-summary').first().click();
+    const tryIt = tickets.getByRole('button', { name: 'Try it out' });
+    if (await tryIt.count()) await tryIt.click();
+    const field = (name: string) => tickets.locator(`tr[data-param-name="${name}"] input`);
+    await field('updated_since').waitFor();
+    for (const name of ['updated_since', 'debut', 'fin']) expect(await field(name).inputValue()).toBe('');
+    expect(await tickets.locator('tr[data-param-name="debut"]').innerText()).toContain('Example: 2026-05-10');
+    // A boolean filter's select stays on "--" (unset) too.
+    expect(await operation().locator('tr[data-param-name="actif"] select').inputValue()).toBe('');
+  });
+
   it('also works with Authorization: Bearer, and shows a 401 without a key', async () => {
     // Log out of the X-API-Key scheme, authorize with Bearer.
     await authorizeButton().click();

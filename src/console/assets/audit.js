@@ -5,7 +5,7 @@ import { api } from './api.js';
 import { announce, h, isoToLocal, localToIso, pager, replace, time, uid } from './ui.js';
 
 const PAGE_SIZE = 50;
-const KNOWN_ACTIONS = ['auth.login', 'api_key.created', 'api_key.revoked', 'member.added', 'webhook.created', 'webhook.updated', 'webhook.deleted'];
+const KNOWN_ACTIONS = ['auth.login', 'auth.login_failed', 'api_key.created', 'api_key.revoked', 'member.added', 'webhook.created', 'webhook.updated', 'webhook.deleted'];
 const ACTORS = [['', 'Anyone'], ['user', 'A user'], ['api_key', 'An API key'], ['system', 'The system']];
 
 /** @param {HTMLElement} main @param {import('./app.js').Ctx} ctx */
