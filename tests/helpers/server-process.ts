@@ -89,8 +89,9 @@ export async function spawnServer(opts: { databaseUrl: string; env?: Record<stri
     new Promise<boolean>((r) => setTimeout(() => r(false), timeout).unref()),
   ]);
   if (!started) {
+    const why = running ? `did not start within ${timeout} ms` : `exited (${JSON.stringify(await exited)}) before listening`;
     if (running) child.kill('SIGKILL');
-    throw new Error(`server did not start within ${timeout} ms:\n${output.join('\n')}\n${logs.map((l) => JSON.stringify(l)).join('\n')}`);
+    throw new Error(`server ${why}:\n${output.join('\n')}\n${logs.map((l) => JSON.stringify(l)).join('\n')}`);
   }
   return {
     child,
