@@ -15,6 +15,8 @@ import { openDatabase } from './database';
 import { errorText } from './error-text';
 
 const USAGE = 'usage: gen:data -- --org SLUG --tickets N [--produits N] [--clients N] [--days D] [--seed S] [--batch B] [--jobs J]';
+/** Bad arguments: the one-line reason, then the usage line. */
+class UsageError extends Error {}
 
 interface Args {
   org: string;
@@ -31,17 +33,17 @@ function parseArgs(argv: string[]): Args {
   const raw: Record<string, string> = {};
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
-    if (!flag?.startsWith('--') || value === undefined) throw new Error(USAGE);
+    if (!flag?.startsWith('--') || value === undefined) throw new UsageError('options come in --name value pairs');
     raw[flag.slice(2)] = value;
   }
   const int = (name: string, min: number, max: number, fallback?: number) => {
     if (raw[name] === undefined) return fallback;
-    if (!/^\d+$/.test(raw[name]) || +raw[name] < min || +raw[name] > max) throw new Error(`--${name} must be an integer from ${min} to ${max}`);
+    if (!/^\d+$/.test(raw[name]) || +raw[name] < min || +raw[name] > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}`);
     return +raw[name];
   };
   const unknown = Object.keys(raw).filter((k) => !['org', 'tickets', 'produits', 'clients', 'days', 'seed', 'batch', 'jobs'].includes(k));
-  if (unknown.length) throw new Error(`unknown option --${unknown[0]}\n${USAGE}`);
-  if (!raw.org || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(raw.org)) throw new Error(`--org must be an organisation slug\n${USAGE}`);
+  if (unknown.length) throw new UsageError(`unknown option --${unknown[0]}`);
+  if (!raw.org || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(raw.org)) throw new UsageError('--org must be an organisation slug');
   return {
     org: raw.org,
     tickets: int('tickets', 0, 100_000_000, 0)!,
@@ -190,6 +192,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`gen:data failed: ${errorText(err)}\n`);
+  process.stderr.write(`gen:data failed: ${errorText(err)}\n${err instanceof UsageError ? `${USAGE}\n` : ''}`);
   process.exit(1);
 });
