@@ -20,6 +20,17 @@ node_modules/.package-lock.json: package-lock.json package.json
 
 install: node_modules/.package-lock.json
 
+# What generated/ and dist/ are made from: make rebuilds them only when one of these is newer, so a
+# restart compiles nothing, and an edit of the spec regenerates, then recompiles.
+SPEC_SOURCES := openapi.yaml $(shell find openapi -type f) scripts/generate.mjs scripts/openapi-typescript.redocly.yaml
+GENERATED := generated/openapi.json generated/openapi-types.ts generated/operations.ts generated/error-codes.ts
+TS_SOURCES := $(shell find src handlers -name '*.ts')
+
+$(GENERATED) &: $(SPEC_SOURCES) node_modules/.package-lock.json
+	node scripts/generate.mjs
+	@touch $(GENERATED)
+
+# Explicitly asked for: always.
 generate: install
 	node scripts/generate.mjs
 
@@ -34,13 +45,16 @@ lint: install
 	$(BIN)/tsc --noEmit
 	$(BIN)/tsc -p src/console
 
-build: install generate
+dist/src/server.js: $(TS_SOURCES) $(GENERATED) tsconfig.json tsconfig.build.json node_modules/.package-lock.json
 	$(BIN)/tsc -p tsconfig.build.json
+	@touch $@
+
+build: dist/src/server.js
 
 start: build
 	exec node dist/src/server.js
 
-dev: install generate
+dev: install $(GENERATED)
 	$(BIN)/tsx watch src/server.ts
 
 migrate: build

@@ -7,13 +7,15 @@ export interface AuditEntry {
   targetType?: string;
   targetId?: string;
   metadata?: Record<string, unknown>;
+  /** Without a request (the demo bootstrap), the user the action is done for; else it is the system's. */
+  onBehalfOf?: string | null;
 }
 
 /** Records who did what, in the caller's transaction. The actor comes from the request's principal. */
 export async function recordAudit(db: pg.PoolClient | pg.Pool, ctx: Ctx | null, entry: AuditEntry): Promise<void> {
   const p = ctx?.principal;
-  const actorType = !p ? 'system' : p.kind === 'api_key' ? 'api_key' : 'user';
-  const actorId = !p ? null : p.kind === 'api_key' ? p.keyId : p.userId;
+  const actorType = p ? (p.kind === 'api_key' ? 'api_key' : 'user') : entry.onBehalfOf ? 'user' : 'system';
+  const actorId = p ? (p.kind === 'api_key' ? p.keyId : p.userId) : (entry.onBehalfOf ?? null);
   await db.query(
     `INSERT INTO audit_events (org_id, actor_type, actor_id, action, target_type, target_id, ip, metadata)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
