@@ -38,7 +38,7 @@ describe('make build (what make start runs first)', () => {
     copyFileSync(join(root, 'Makefile'), join(dir, 'Makefile'));
     for (const file of [...INPUTS, INSTALLED, ...GENERATED, BUILT]) {
       mkdirSync(dirname(join(dir, file)), { recursive: true });
-      writeFileSync(join(dir, file), '');
+      writeFileSync(join(dir, file), file.endsWith('.json') ? '{}' : ''); // node reads the package.json near the scripts it runs
     }
     stub('scripts/generate.mjs', "import { appendFileSync } from 'node:fs';\nappendFileSync('ran.log', 'node scripts/generate.mjs\\n');\n");
     stub('node_modules/.bin/tsc', '#!/bin/sh\nmkdir -p dist/src\necho "tsc $*" >> ran.log\n');
