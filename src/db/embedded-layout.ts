@@ -93,7 +93,7 @@ export function ensureModulesCopy(fromModules: string, toModules: string, versio
   const marker = join(toModules, '.aura-complete');
   if (existsSync(marker) && readFileSync(marker, 'utf8') === version) return;
   const versionDir = dirname(toModules);
-  ensureRootOwnedDir(dirname(versionDir));
+  ensureRootOwnedDir(dirname(versionDir)); // the shared folder itself was checked by the caller
   // Built aside and renamed into place: a second process starting at the same moment never sees half a copy.
   const staging = `${versionDir}.${process.pid}.tmp`;
   rmSync(staging, { recursive: true, force: true });

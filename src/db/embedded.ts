@@ -54,6 +54,7 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: Logg
     canReach: runAs ? reachableBy(runAs) : () => true,
   });
   if (layout.moved.length) {
+    ensureRootOwnedDir(opts.sharedDir ?? DEFAULT_SHARED_DIR);
     if (layout.moved.includes('binaries')) ensureModulesCopy(fromModules, layout.modulesDir, version);
     if (layout.moved.includes('data')) ensureRootOwnedDir(dirname(layout.dataDir));
     log.info({ moved: layout.moved, modules: layout.modulesDir, dir: layout.dataDir }, 'embedded PostgreSQL runs as the postgres user, who cannot reach this checkout: using a shared directory');
