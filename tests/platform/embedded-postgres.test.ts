@@ -6,7 +6,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chooseLayout } from '../../src/db/embedded-layout';
+import { chooseLayout, ensureRootOwnedDir } from '../../src/db/embedded-layout';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..');
@@ -30,6 +30,19 @@ describe('where the embedded PostgreSQL keeps its binaries and data', () => {
     expect(other.dataDir).not.toBe(layout.dataDir); // two checkouts never share a data directory
     const again = chooseLayout({ ...base, runAs: { uid: 100, gid: 100 }, canReach: () => false });
     expect(again.dataDir).toBe(layout.dataDir); // and a restart finds its data again
+  });
+
+  it('refuses a shared folder someone else could write into (what root loads and postgres runs comes from there)', () => {
+    const open = mkdtempSync(join(tmpdir(), 'aura-open-'));
+    try {
+      chmodSync(open, 0o777);
+      expect(() => ensureRootOwnedDir(open)).toThrow(/must be a directory owned by root and writable only by root/);
+      chmodSync(open, 0o755);
+      if (process.getuid?.() === 0) expect(() => ensureRootOwnedDir(open)).not.toThrow();
+      else expect(() => ensureRootOwnedDir(open)).toThrow(/owned by root/); // ours, not root's
+    } finally {
+      rmSync(open, { recursive: true, force: true });
+    }
   });
 
   describe('a real start from a 0700 folder', () => {
