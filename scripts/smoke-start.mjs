@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 // Smoke test of what a new user does first: `make start` with DATABASE_URL unset (embedded
-// PostgreSQL), then /health 200, /openapi.json is OpenAPI 3.1, /docs is Swagger UI, and SIGTERM
-// ends the server with exit code 0. Used by .ci/run.
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+// PostgreSQL), then /health 200, /openapi.json is OpenAPI 3.1, /docs is Swagger UI, the server runs
+// on the Node that runs this script (`make test-node24` puts Node 24 first on PATH), SIGTERM ends it
+// with exit code 0, and a restart would compile nothing. Used by .ci/run and `make test-node24`.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 const port = await new Promise((done) => {
   const s = createServer();
   s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => done(port)); });
 });
-const env = { ...process.env, PORT: String(port) };
+// Its own data directory: a `make start` the user has running keeps .data/pg to itself.
+const env = { ...process.env, PORT: String(port), EMBEDDED_PG_DIR: process.env.EMBEDDED_PG_DIR || '.data/smoke-pg' };
 delete env.DATABASE_URL;
 const make = spawn('make', ['-s', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 let output = '';
@@ -46,9 +48,15 @@ console.log('smoke: /docs serves Swagger UI with local assets');
 // The server is make's child (the recipe execs node): signal it alone, as an orchestrator would.
 const children = readFileSync(`/proc/${make.pid}/task/${make.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
 if (children.length !== 1) fail(`expected one server process under make, found ${children.length}`);
+const serverNode = execFileSync(readlinkSync(`/proc/${children[0]}/exe`), ['-v'], { encoding: 'utf8' }).trim();
+if (serverNode !== process.version) fail(`the server runs on Node ${serverNode}, this script on ${process.version}`);
+console.log(`smoke: the server runs on Node ${serverNode}`);
 process.kill(Number(children[0]), 'SIGTERM');
 const result = await Promise.race([exited, new Promise((r) => setTimeout(() => r({ timeout: true }), 30_000))]);
 if (result.timeout) fail('the server did not stop within 30 s of SIGTERM');
 if (result.code !== 0) fail(`make start exited with ${JSON.stringify(result)} after SIGTERM`);
 console.log('smoke: SIGTERM → exit 0');
+// `make start` rebuilds only what is out of date: right after a start, nothing is.
+if (spawnSync('make', ['-q', 'build'], { stdio: 'ignore' }).status !== 0) fail('`make build` is not up to date right after `make start`: a restart would compile again');
+console.log('smoke: a restart compiles nothing (make -q build)');
 console.log('smoke: 1 passed, 0 failed');

@@ -32,6 +32,8 @@ export async function insertApiKey(tx: pg.PoolClient, ctx: Ctx | null, k: NewApi
     targetType: 'api_key',
     targetId: rows[0].id,
     metadata: { name: k.name, prefix, scopes: k.scopes, expires_at: k.expiresAt ?? null, rate_limit_per_minute: rate },
+    // One truth with the key's created_by: a key made for a user outside a request is that user's act.
+    onBehalfOf: k.createdBy,
   });
   return { row: rows[0], key };
 }

@@ -21,6 +21,7 @@ import { decryptSecretWithAny, encryptSecret } from '../webhooks/secrets';
 import { secretsKeys } from '../webhooks/settings';
 import { createLogger } from '../logger';
 import { openDatabase } from './database';
+import { errorText } from './error-text';
 
 class UsageError extends Error {}
 const EDITIONS = ['express', 'boutique', 'studio', 'restaurant', 'group', 'restaurant_group'];
@@ -185,8 +186,8 @@ export async function main(argv: string[], io: AdminIo = processIo): Promise<num
     await run(db.pool, values, config, { ...io, out: (line) => io.stdout(`${line}\n`) });
     return 0;
   } catch (err) {
-    const e = err as { code?: string; message: string };
-    const message = e.code === '23505' ? 'that already exists (unique value taken)' : e.code === '23514' ? `a value is out of range (${e.message})` : e.message;
+    const code = (err as { code?: unknown } | undefined)?.code;
+    const message = code === '23505' ? 'that already exists (unique value taken)' : code === '23514' ? `a value is out of range (${errorText(err)})` : errorText(err);
     io.stderr(`admin ${command}: ${message}\n`);
     return err instanceof UsageError ? 2 : 1;
   } finally {
@@ -198,7 +199,7 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err) => {
-      process.stderr.write(`admin: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`admin: ${errorText(err)}\n`);
       process.exit(1);
     },
   );

@@ -4,17 +4,19 @@
 // the slug is new; adds a catalogue (200 produits), 500 clients and the promotions when it has
 // none. Tickets are spread over the last D days (default 365) and continue the organisation's
 // numbering.
-import pg from 'pg';
+import type pg from 'pg';
 import { loadConfig } from '../config';
-import { startEmbeddedPostgres } from '../db/embedded';
-import { runMigrations } from '../db/migrate';
 import {
   anchorFor, countInvoices, generateClients, generateFamilles, generateProduits, generatePromotions, generateTicketBatch,
   lockTicketCounter, moveTicketCounter, ticketBatches, type Anchor, type TicketBatch,
 } from '../demo/pos-generator';
 import { createLogger } from '../logger';
+import { openDatabase } from './database';
+import { errorText } from './error-text';
 
 const USAGE = 'usage: gen:data -- --org SLUG --tickets N [--produits N] [--clients N] [--days D] [--seed S] [--batch B] [--jobs J]';
+/** Bad arguments: the one-line reason, then the usage line. */
+class UsageError extends Error {}
 
 interface Args {
   org: string;
@@ -31,17 +33,17 @@ function parseArgs(argv: string[]): Args {
   const raw: Record<string, string> = {};
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
-    if (!flag?.startsWith('--') || value === undefined) throw new Error(USAGE);
+    if (!flag?.startsWith('--') || value === undefined) throw new UsageError('options come in --name value pairs');
     raw[flag.slice(2)] = value;
   }
   const int = (name: string, min: number, max: number, fallback?: number) => {
     if (raw[name] === undefined) return fallback;
-    if (!/^\d+$/.test(raw[name]) || +raw[name] < min || +raw[name] > max) throw new Error(`--${name} must be an integer from ${min} to ${max}`);
+    if (!/^\d+$/.test(raw[name]) || +raw[name] < min || +raw[name] > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}`);
     return +raw[name];
   };
   const unknown = Object.keys(raw).filter((k) => !['org', 'tickets', 'produits', 'clients', 'days', 'seed', 'batch', 'jobs'].includes(k));
-  if (unknown.length) throw new Error(`unknown option --${unknown[0]}\n${USAGE}`);
-  if (!raw.org || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(raw.org)) throw new Error(`--org must be an organisation slug\n${USAGE}`);
+  if (unknown.length) throw new UsageError(`unknown option --${unknown[0]}`);
+  if (!raw.org || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(raw.org)) throw new UsageError('--org must be an organisation slug');
   return {
     org: raw.org,
     tickets: int('tickets', 0, 100_000_000, 0)!,
@@ -178,21 +180,18 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.embeddedPgDir, config.embeddedPgPort, log);
-  const url = config.databaseUrl ?? embedded!.connectionString;
-  const pool = new pg.Pool({ connectionString: url, max: args.jobs + 1, application_name: 'aura-gen-data' });
+  // The admin CLI's discovery: DATABASE_URL, else a running `make start`'s embedded database.
+  // Migrations run first, as at a server start: the POS tables must be there before anything is written.
+  const db = await openDatabase(config, log, { poolMax: args.jobs + 1, applicationName: 'aura-gen-data' });
   try {
-    // As the server does at start: the POS tables must be there before anything is written.
-    const applied = await runMigrations(url);
-    if (applied.length) say(`migrations applied: ${applied.join(', ')}`);
-    await generate(pool, args);
+    if (db.applied.length) say(`migrations applied: ${db.applied.join(', ')}`);
+    await generate(db.pool, args);
   } finally {
-    await pool.end();
-    await embedded?.stop();
+    await db.close();
   }
 }
 
 main().catch((err) => {
-  process.stderr.write(`gen:data failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`gen:data failed: ${errorText(err)}\n${err instanceof UsageError ? `${USAGE}\n` : ''}`);
   process.exit(1);
 });

@@ -3,6 +3,7 @@ import { loadConfig } from '../config';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { runMigrations } from '../db/migrate';
 import { createLogger } from '../logger';
+import { errorText } from './error-text';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -17,6 +18,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`migrate failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`migrate failed: ${errorText(err)}\n`);
   process.exit(1);
 });

@@ -23,7 +23,12 @@ describe('the database goes away under load', () => {
   beforeAll(async () => {
     w = await faultWorld('AWAY');
     const admin = new URL(process.env.AURA_TEST_ADMIN_URL!);
-    proxy = await startTcpProxy({ host: admin.hostname, port: Number(admin.port || 5432), user: decodeURIComponent(admin.username || 'postgres') });
+    proxy = await startTcpProxy({
+      host: admin.hostname,
+      port: Number(admin.port || 5432),
+      user: decodeURIComponent(admin.username || 'postgres'),
+      password: decodeURIComponent(admin.password),
+    });
     server = await spawnServer({
       databaseUrl: proxy.urlFor(w.database.name),
       env: { DB_CONNECTION_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS), DB_POOL_MAX: '5', DB_STATEMENT_TIMEOUT_MS: '5000', WEBHOOK_POLL_MS: '200', RATE_LIMIT_ORG_PER_MINUTE: '1000000000' },

@@ -33,7 +33,8 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals, killAfterMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export async function spawnServer(opts: { databaseUrl: string; env?: Record<string, string>; startTimeoutMs?: number; /** Another checkout to run (default: this one). */ cwd?: string }): Promise<ServerProcess> {
+/** Without `databaseUrl`, the server starts its embedded PostgreSQL (EMBEDDED_PG_DIR in `env`), as `make start` does. */
+export async function spawnServer(opts: { databaseUrl?: string; env?: Record<string, string>; startTimeoutMs?: number; /** Another checkout to run (default: this one). */ cwd?: string }): Promise<ServerProcess> {
   const port = await freePort();
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -42,7 +43,7 @@ export async function spawnServer(opts: { databaseUrl: string; env?: Record<stri
     DEMO: 'false',
     HOST: '127.0.0.1',
     PORT: String(port),
-    DATABASE_URL: opts.databaseUrl,
+    ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
     LOG_LEVEL: 'info',
     WEBHOOK_SECRETS_KEY: randomBytes(32).toString('base64'),
     ...opts.env,
@@ -89,8 +90,9 @@ export async function spawnServer(opts: { databaseUrl: string; env?: Record<stri
     new Promise<boolean>((r) => setTimeout(() => r(false), timeout).unref()),
   ]);
   if (!started) {
+    const why = running ? `did not start within ${timeout} ms` : `exited (${JSON.stringify(await exited)}) before listening`;
     if (running) child.kill('SIGKILL');
-    throw new Error(`server did not start within ${timeout} ms:\n${output.join('\n')}\n${logs.map((l) => JSON.stringify(l)).join('\n')}`);
+    throw new Error(`server ${why}:\n${output.join('\n')}\n${logs.map((l) => JSON.stringify(l)).join('\n')}`);
   }
   return {
     child,

@@ -13,7 +13,8 @@ export interface TcpProxy {
   readonly connections: number;
 }
 
-export async function startTcpProxy(target: { host: string; port: number; user: string }): Promise<TcpProxy> {
+/** `password`: the embedded PostgreSQL (a run without DATABASE_URL) authenticates by password. */
+export async function startTcpProxy(target: { host: string; port: number; user: string; password?: string }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let server: Server | undefined;
   let port = 0;
@@ -49,7 +50,12 @@ export async function startTcpProxy(target: { host: string; port: number; user: 
     get connections() {
       return sockets.size / 2;
     },
-    urlFor: (database) => `postgres://${target.user}@127.0.0.1:${port}/${database}`,
+    urlFor: (database) => {
+      const url = new URL(`postgres://127.0.0.1:${port}/${database}`);
+      url.username = target.user;
+      if (target.password) url.password = target.password;
+      return url.toString();
+    },
     async down() {
       const srv = server;
       server = undefined;

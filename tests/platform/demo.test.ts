@@ -20,4 +20,15 @@ describe('demo bootstrap', () => {
     await h.api.post('/api/v1/auth/login').send({ email: 'owner@demo.test', password: 'demo password 1' }).expect(200);
     expect((await ensureDemo(h.db, demoSeeders)).created).toBe(false);
   });
+
+  it("records the demo key's creation as the owner's act, as the key list says (one truth, not \"the system\")", async () => {
+    const login = await h.api.post('/api/v1/auth/login').send({ email: 'owner@demo.test', password: 'demo password 1' }).expect(200);
+    const cookie = String(login.headers['set-cookie']![0]).split(';')[0];
+    const me = await h.api.get('/api/v1/whoami').set('Cookie', cookie).expect(200);
+    const keys = await h.api.get('/api/v1/api-keys').set('Cookie', cookie).expect(200);
+    const demoKey = keys.body.items.find((k: { name: string }) => k.name === 'Demo key (all read scopes)');
+    expect(demoKey.created_by).toBe(me.body.user.id);
+    const audit = await h.api.get('/api/v1/audit-events?action=api_key.created').set('Cookie', cookie).expect(200);
+    expect(audit.body.items).toEqual([expect.objectContaining({ actor_type: 'user', actor_id: demoKey.created_by, target_id: demoKey.id })]);
+  });
 });

@@ -46,6 +46,9 @@ export async function startReceiver(reply: Receiver['reply'] = () => ({})): Prom
   const received: Received[] = [];
   const waiters: Array<{ count: number; done: () => void }> = [];
   const receiver = { received, reply } as Receiver;
+  // Slow answers still due: close() cancels them, or a test's 2.5 s reply outlives its file and holds
+  // the jest worker open ("a worker process has failed to exit gracefully").
+  const delayed = new Set<NodeJS.Timeout>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -58,8 +61,10 @@ export async function startReceiver(reply: Receiver['reply'] = () => ({})): Prom
         res.writeHead(out.status ?? 200, { 'content-type': 'text/plain', ...out.headers });
         res.end(out.body ?? 'ok');
       };
-      if (out.delayMs) setTimeout(send, out.delayMs);
-      else send();
+      if (out.delayMs) {
+        const timer = setTimeout(() => (delayed.delete(timer), send()), out.delayMs);
+        delayed.add(timer);
+      } else send();
       for (const w of waiters.filter((w) => received.length >= w.count)) w.done();
     });
   });
@@ -76,6 +81,8 @@ export async function startReceiver(reply: Receiver['reply'] = () => ({})): Prom
       }),
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of delayed) clearTimeout(timer);
+        delayed.clear();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
