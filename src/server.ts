@@ -1,15 +1,14 @@
 // Entry point: config → database (embedded when DATABASE_URL is unset) → migrations → app → listen.
 // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close the pool, exit 0.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { accessPolicies, handlers } from '../handlers';
+import { accessPolicies, handlers, modules } from '../handlers';
 import { createApp } from './app';
 import { loadConfigOrExit, type Config } from './config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
 import { runMigrations } from './db/migrate';
 import { answerClientErrors } from './http/client-error';
 import { createPool, type Pool } from './db/pool';
-import { demoBanner, ensureDemo, type DemoResult } from './demo/bootstrap';
-import { demoSeeders } from './demo/seeders';
+import { demoBanner, demoScopes, ensureDemo, type DemoResult } from '../handlers/access/demo';
 import { createLogger, type Logger } from './logger';
 import { exitOnSignals } from './shutdown';
 import { startWebhookWorker } from './webhooks/worker';
@@ -32,7 +31,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   const applied = await runMigrations(databaseUrl);
   if (applied.length) log.info({ applied }, 'migrations applied');
   const pool = createPool(config, databaseUrl, log);
-  const demo = config.demo ? await ensureDemo(pool, demoSeeders, config.demoOwnerPassword) : undefined;
+  const demo = config.demo ? await ensureDemo(pool, modules, config.demoOwnerPassword) : undefined;
   const { app } = await createApp({ config, pool, log, handlers, policies: accessPolicies });
   // Webhook delivery in this process by default (WEBHOOK_WORKER=off when `npm run worker` runs it),
   // on a small pool of its own so deliveries never take the API's connections.
@@ -94,7 +93,7 @@ async function main(): Promise<void> {
     `  Docs:     ${running.url}/docs   (Authorize with an API key, then "Try it out")`,
     `  Spec:     ${running.url}/openapi.json`,
     `  Health:   ${running.url}/health`,
-    running.demo ? demoBanner(running.url, running.demo) : '',
+    running.demo ? demoBanner(running.url, running.demo, demoScopes(modules)) : '',
     '',
   ];
   process.stdout.write(banner.join('\n') + '\n');

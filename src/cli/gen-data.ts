@@ -9,7 +9,7 @@ import { loadConfig } from '../config';
 import {
   anchorFor, countInvoices, generateClients, generateFamilles, generateProduits, generatePromotions, generateTicketBatch,
   lockTicketCounter, moveTicketCounter, ticketBatches, type Anchor, type TicketBatch,
-} from '../demo/pos-generator';
+} from '../../handlers/pos/demo/generator';
 import { createLogger } from '../logger';
 import { openDatabase } from './database';
 import { errorText } from './error-text';

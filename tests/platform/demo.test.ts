@@ -1,5 +1,5 @@
-import { demoSeeders } from '../../src/demo/seeders';
-import { DEMO_SCOPES, ensureDemo } from '../../src/demo/bootstrap';
+import { modules } from '../../handlers';
+import { ensureDemo } from '../../handlers/access/demo';
 import { startHarness, type Harness } from '../helpers/harness';
 
 describe('demo bootstrap', () => {
@@ -10,15 +10,15 @@ describe('demo bootstrap', () => {
   afterAll(() => h.close());
 
   it('creates the demo organisation once, with an owner who can sign in and a working key with every read scope', async () => {
-    const [a, b] = await Promise.all([ensureDemo(h.db, demoSeeders, 'demo password 1'), ensureDemo(h.db, demoSeeders, 'demo password 1')]);
+    const [a, b] = await Promise.all([ensureDemo(h.db, modules, 'demo password 1'), ensureDemo(h.db, modules, 'demo password 1')]);
     const created = [a, b].filter((d) => d.created);
     expect(created).toHaveLength(1); // two instances booting at once seed it once
     const demo = created[0] as Extract<typeof a, { created: true }>;
     const who = await h.api.get('/api/v1/whoami').set('X-API-Key', demo.key).expect(200);
     expect(who.body.organisation).toMatchObject({ slug: 'demo', edition: 'group' });
-    expect(who.body.scopes).toEqual(DEMO_SCOPES);
+    expect(who.body.scopes).toEqual(['read:catalogue', 'read:clients', 'read:tickets', 'read:promotions']);
     await h.api.post('/api/v1/auth/login').send({ email: 'owner@demo.test', password: 'demo password 1' }).expect(200);
-    expect((await ensureDemo(h.db, demoSeeders)).created).toBe(false);
+    expect((await ensureDemo(h.db, modules)).created).toBe(false);
   });
 
   it("records the demo key's creation as the owner's act, as the key list says (one truth, not \"the system\")", async () => {

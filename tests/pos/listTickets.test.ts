@@ -1,12 +1,12 @@
 import { createApiKey, createOrg } from '../helpers/factories';
 import { createClient, createProduit, createTicket } from '../helpers/pos-factories';
-import { seedPosDemo } from '../../src/demo/pos-data';
+import { seedPosDemo } from '../../handlers/pos/demo/data';
 import type pg from 'pg';
 import { listQuery } from '../../src/db/list';
 import { withTransaction } from '../../src/db/transaction';
 import {
   anchorFor, generateClients, generateFamilles, generateProduits, generateTicketBatch, lockTicketCounter, moveTicketCounter, ticketBatches,
-} from '../../src/demo/pos-generator';
+} from '../../handlers/pos/demo/generator';
 import { ticketsList } from '../../handlers/pos/listTickets';
 import { BAD_LIST_QUERIES, expectInvalid, ids, posWorld, walk, type Listed, type PosWorld } from './world';
 

@@ -3,7 +3,7 @@
 import { createApiKey, createOrg } from '../helpers/factories';
 import { createTicket } from '../helpers/pos-factories';
 import { startHarness, type Harness } from '../helpers/harness';
-import { DEMO_POS, seedPosDemo } from '../../src/demo/pos-data';
+import { DEMO_POS, seedPosDemo } from '../../handlers/pos/demo/data';
 
 // 5,000 tickets over the last 90 days, and 390 in the documented example week (10–16 May 2026).
 const TICKETS = DEMO_POS.tickets + DEMO_POS.exampleWeek.tickets;

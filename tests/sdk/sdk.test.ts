@@ -6,7 +6,7 @@ import {
   type AuraClient,
 } from '../../sdk';
 import { generateApiKey } from '../../src/auth/api-key-format';
-import { seedPosDemo } from '../../src/demo/pos-data';
+import { seedPosDemo } from '../../handlers/pos/demo/data';
 import { createApiKey, createOrg } from '../helpers/factories';
 import { startHarness, type Harness } from '../helpers/harness';
 

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { seedPosDemo } from '../../src/demo/pos-data';
+import { seedPosDemo } from '../../handlers/pos/demo/data';
 import { createOrg, createUser } from '../helpers/factories';
 import { startHarness, type Harness } from '../helpers/harness';
 

@@ -6,7 +6,7 @@
 // random()/setseed(), whose sequence depends on the plan and the PostgreSQL version. The same
 // seed gives the same data (relative to the run day); only the uuids differ.
 import type pg from 'pg';
-import { CAISSES, FAMILLES, FORMES, NOMS, PRENOMS, PRODUITS, PROMOTIONS, SOCIETES, VENDEURS, VILLES } from './pos-catalogue';
+import { CAISSES, FAMILLES, FORMES, NOMS, PRENOMS, PRODUITS, PROMOTIONS, SOCIETES, VENDEURS, VILLES } from './catalogue';
 
 type Client = pg.PoolClient;
 

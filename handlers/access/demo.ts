@@ -1,22 +1,23 @@
 // First run: on a database without the `demo` organisation, create it (edition group) with an
-// owner, one API key carrying every read scope (printed once) and realistic POS data — so a new
-// user has a working key in the docs page within a minute. Off in production unless DEMO=true.
+// owner, one API key carrying the read scopes of every module's demo data (printed once) and that
+// data (each handlers/<module>/module.ts's `demo`) — so a new user has a working key in the docs
+// page within a minute. Off in production unless DEMO=true.
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { insertApiKey } from '../../handlers/access/api-key-store';
-import { hashPassword } from '../auth/passwords';
-import { withTransaction } from '../db/transaction';
+import type { ApiModule } from '../../src/module';
+import { insertApiKey } from './api-key-store';
+import { hashPassword } from '../../src/auth/passwords';
+import { withTransaction } from '../../src/db/transaction';
 
 export const DEMO_SLUG = 'demo';
 export const DEMO_OWNER_EMAIL = 'owner@demo.test';
-export const DEMO_SCOPES = ['read:catalogue', 'read:clients', 'read:tickets', 'read:promotions'];
+
+/** The printed key's scopes: what every module's demo data needs to be read. */
+export const demoScopes = (modules: readonly ApiModule[]) => modules.flatMap((m) => m.demo?.scopes ?? []);
 
 export type DemoResult = { created: false } | { created: true; ownerEmail: string; password: string; passwordGenerated: boolean; key: string };
 
-/** Data seeders run inside the demo's transaction (the POS module registers its own). */
-export type DemoSeeder = (tx: pg.PoolClient, orgId: string) => Promise<void>;
-
-export async function ensureDemo(pool: pg.Pool, seeders: DemoSeeder[], ownerPassword?: string): Promise<DemoResult> {
+export async function ensureDemo(pool: pg.Pool, modules: readonly ApiModule[], ownerPassword?: string): Promise<DemoResult> {
   return withTransaction(pool, async (tx) => {
     // Several instances may boot at once: the slug's uniqueness decides which one seeds.
     const { rows: org } = await tx.query(
@@ -32,17 +33,17 @@ export async function ensureDemo(pool: pg.Pool, seeders: DemoSeeder[], ownerPass
       [DEMO_OWNER_EMAIL, await hashPassword(password)],
     );
     await tx.query(`INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, 'owner')`, [orgId, user[0].id]);
-    const { key } = await insertApiKey(tx, null, { orgId, name: 'Demo key (all read scopes)', scopes: DEMO_SCOPES, createdBy: user[0].id, now: new Date() });
-    for (const seed of seeders) await seed(tx, orgId);
+    const { key } = await insertApiKey(tx, null, { orgId, name: 'Demo key (all read scopes)', scopes: demoScopes(modules), createdBy: user[0].id, now: new Date() });
+    for (const m of modules) if (m.demo) await m.demo.seed(tx, orgId);
     return { created: true, ownerEmail: DEMO_OWNER_EMAIL, password, passwordGenerated: !ownerPassword, key };
   });
 }
 
-export function demoBanner(url: string, demo: DemoResult): string {
+export function demoBanner(url: string, demo: DemoResult, scopes: readonly string[]): string {
   if (!demo.created) {
     return [
       `Demo organisation "${DEMO_SLUG}" already exists (its key was shown on the first start).`,
-      `  New key:  npm run -s admin -- create-key --org ${DEMO_SLUG} --name mine --scopes ${DEMO_SCOPES.join(',')}`,
+      `  New key:  npm run -s admin -- create-key --org ${DEMO_SLUG} --name mine --scopes ${scopes.join(',')}`,
       `  Console:  ${url}/console  (${DEMO_OWNER_EMAIL})`,
     ].join('\n');
   }

@@ -5,11 +5,11 @@
 // those examples answer with tickets, lines and invoices whatever the day. Deterministic: the
 // same data on every machine, relative to the day it is created.
 import pg from 'pg';
-import { withTransaction } from '../db/transaction';
+import { withTransaction } from '../../../src/db/transaction';
 import {
   anchorFor, generateClients, generateFamilles, generateProduits, generatePromotions, generateTicketBatch,
   lockTicketCounter, moveTicketCounter, ticketBatches, type TicketBatch,
-} from './pos-generator';
+} from './generator';
 
 export const DEMO_POS = {
   seed: 2026, produits: 200, clients: 500, tickets: 5000, days: 90,
