@@ -53,7 +53,7 @@ const dbUrl = Object.assign(new URL(adminUrl), { pathname: `/${dbName}` }).toStr
   await c.query(`CREATE DATABASE ${dbName}`);
   await c.end();
 }
-const proxy = await startTcpProxy({ host: admin.hostname, port: Number(admin.port || 5432), user: decodeURIComponent(admin.username || 'postgres') });
+const proxy = await startTcpProxy({ host: admin.hostname, port: Number(admin.port || 5432), user: decodeURIComponent(admin.username || 'postgres'), password: admin.password ? decodeURIComponent(admin.password) : undefined });
 
 // ------------------------------------------------------------------------ webhook receiver
 const received = new Map(); // webhook-id → times received
