@@ -3,14 +3,8 @@ import { listQuery } from '../../src/db/list';
 import { auditEventsList } from '../../handlers/access/listAuditEvents';
 import { createOrg, createUser, signIn } from '../helpers/factories';
 import { startHarness, type Harness } from '../helpers/harness';
+import { scansOf } from '../helpers/plans';
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Index Cond'?: string;
-  Plans?: PlanNode[];
-}
 
 /** A 400 VALIDATION_ERROR naming exactly these query parameters. */
 function expectNaming(res: request.Response, ...fields: string[]): void {
@@ -177,12 +171,7 @@ describe('GET /api/v1/audit-events by cursor', () => {
       for (let i = 0; i < 10; i++) await c.query(query);
       const args = query.values.map((v) => (typeof v === 'number' ? String(v) : c.escapeLiteral(String(v)))).join(', ');
       const { rows } = await c.query(`EXPLAIN (FORMAT JSON) EXECUTE ${query.name}(${args})`);
-      const scans: PlanNode[] = [];
-      const visit = (node: PlanNode) => {
-        if (node['Relation Name'] === 'audit_events') scans.push(node);
-        node.Plans?.forEach(visit);
-      };
-      visit(rows[0]['QUERY PLAN'][0].Plan);
+      const scans = scansOf(rows[0]['QUERY PLAN'][0].Plan, 'audit_events');
       // Two reads: the total (the whole filter, whatever the page) and the page, which starts at the cursor.
       const pageScans = scans.filter((s) => /ROW\(created_at, id\) < ROW/.test(s['Index Cond'] ?? ''));
       expect(pageScans).toEqual([expect.objectContaining({ 'Node Type': expect.stringMatching(/^Index (Only )?Scan$/), 'Index Name': 'audit_events_org_created_idx' })]);

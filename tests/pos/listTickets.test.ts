@@ -8,17 +8,11 @@ import {
   anchorFor, generateClients, generateFamilles, generateProduits, generateTicketBatch, lockTicketCounter, moveTicketCounter, ticketBatches,
 } from '../../handlers/pos/demo/generator';
 import { ticketsList } from '../../handlers/pos/listTickets';
+import { scansOf, type PlanNode } from '../helpers/plans';
 import { BAD_LIST_QUERIES, expectInvalid, ids, posWorld, walk, type Listed, type PosWorld } from './world';
 
 const WEEK = 'debut=2026-05-10&fin=2026-05-16';
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Index Cond'?: string;
-  Plans?: PlanNode[];
-}
 
 describe('GET /api/v1/tickets', () => {
   let w: PosWorld;
@@ -246,12 +240,7 @@ describe('GET /api/v1/tickets at 200,000 tickets: the plans of the prepared stat
 
 /** Every read of tickets is an index range scan on (org_id, date_heure): no sequential scan, no filter-only walk. */
 function expectWeekRangeScans(plan: PlanNode): void {
-  const scans: PlanNode[] = [];
-  const visit = (node: PlanNode) => {
-    if (node['Relation Name'] === 'tickets') scans.push(node);
-    node.Plans?.forEach(visit);
-  };
-  visit(plan);
+  const scans = scansOf(plan, 'tickets');
   expect(scans.length).toBeGreaterThan(0);
   for (const scan of scans) {
     expect(`${scan['Node Type']} ${scan['Index Name'] ?? ''}`).toMatch(/^Index (Only )?Scan tickets_org_date_idx$/);
