@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import { faultWorld, type FaultWorld } from '../helpers/fault-support';
 import { startHarness, type Harness } from '../helpers/harness';
 import { spawnServer, type ServerProcess } from '../helpers/server-process';
+import { until } from '../helpers/raw-http';
 
 jest.setTimeout(60_000);
 
@@ -114,7 +115,9 @@ describe('the real server process answers them the same way', () => {
   it('a 17 kB URL → 431 in the envelope, logged with its request id', async () => {
     const res = await rawExchange(server.port, LONG_URL);
     expectEnvelope(res, 431, 'REQUEST_HEADER_FIELDS_TOO_LARGE');
-    expect(server.logs).toContainEqual(expect.objectContaining({ requestId: res.headers['x-request-id'], code: 'HPE_HEADER_OVERFLOW' }));
+    // The log line reaches us through the child's stdout, after the answer: wait for it.
+    const logged = (l: Record<string, unknown>) => l.requestId === res.headers['x-request-id'] && l.code === 'HPE_HEADER_OVERFLOW';
+    await until('the 431 is logged with its request id', () => server.logs.some(logged));
   });
 
   it('headers never finished → 408 REQUEST_TIMEOUT once the header timeout has passed', async () => {
