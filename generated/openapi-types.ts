@@ -894,9 +894,15 @@ export interface components {
          *     * `read:promotions` — promotions
          *     * `webhooks:read` — list webhook subscriptions and their deliveries
          *     * `webhooks:write` — create, change, test and delete webhook subscriptions
+         *     * `read:team` — the sales team: members, roles and commission rates
+         *     * `read:leads` — leads with their source, UTM and assignment
+         *     * `read:calls` — sales calls: schedule, status, outcome, recording
+         *     * `read:booking_links` — booking links and their members
+         *     * `read:products` — the partner product catalogue (not the POS produits)
+         *     * `read:payments` — payments, refunds and the commissions they generated
          * @enum {string}
          */
-        Scope: "read:catalogue" | "read:clients" | "read:tickets" | "read:promotions" | "webhooks:read" | "webhooks:write";
+        Scope: "read:catalogue" | "read:clients" | "read:tickets" | "read:promotions" | "webhooks:read" | "webhooks:write" | "read:team" | "read:leads" | "read:calls" | "read:booking_links" | "read:products" | "read:payments";
         /** @description An API key as listed — never the key itself, which is shown once at creation. */
         ApiKey: {
             /**
@@ -974,10 +980,7 @@ export interface components {
              * @description When the key stops working (must be in the future); omit or null for no expiry.
              */
             expires_at?: string | null;
-            /**
-             * @description Requests this key may make in any 60-second window.
-             * @default 60
-             */
+            /** @description Requests this key may make in any 60-second window. Omitted: 100 when the key holds a partner scope (`read:team`, `read:leads`, `read:calls`, `read:booking_links`, `read:products`, `read:payments`; seed 001), else 60 (the `Scope` schema's `x-key-rate-limit`). */
             rate_limit_per_minute?: number;
         };
         /** @description The new key's record, with the key itself — shown this once and never again. */

@@ -42,6 +42,11 @@ const eventTypes = buildEventCatalogue(spec);
 writeFileSync(join(outDir, 'event-types.ts'), eventTypesModule(eventTypes));
 writeFileSync(join(outDir, 'webhook-render.sql'), webhookRenderSql(eventTypes));
 
+// 1c. Scopes: each one's description, from the Scope schema's bullet list, as `x-enum-descriptions`
+// (the console lists them; a scope without one stops the generation), and the default rate limits.
+describeScopes(spec.components.schemas.Scope);
+const keyRateLimit = checkKeyRateLimit(spec.components.schemas.Scope);
+
 writeFileSync(join(outDir, 'openapi.json'), JSON.stringify(spec, null, 2) + '\n');
 
 // 2. Types.
@@ -76,6 +81,8 @@ for (const o of ops) {
 lines.push('};', '');
 lines.push('/** Every scope a credential may hold (components.schemas.Scope). */');
 lines.push(`export const scopes = ${JSON.stringify(spec.components.schemas.Scope.enum).replace(/"/g, "'").replace(/,/g, ', ')} as const;`, '');
+lines.push("/** A new key's default requests per minute (Scope's x-key-rate-limit): the highest among its scopes', else `default`. */");
+lines.push(`export const keyRateLimit: { readonly default: number; readonly scopes: Readonly<Partial<Record<(typeof scopes)[number], number>>> } = ${JSON.stringify(keyRateLimit)};`, '');
 lines.push('/** The operations marked `x-public: true`: their handlers get no principal. */');
 lines.push(`export type PublicOperationId = ${ops.filter((o) => o.public).map((o) => `'${o.id}'`).join(' | ') || 'never'};`, '');
 lines.push(`type Get<T, K extends PropertyKey> = T extends Record<K, infer V> ? V : never;
@@ -137,6 +144,28 @@ writeFileSync(join(outDir, 'modules.ts'), HEADER + [
   '/** The modules that add more than handlers to the plumbing, in folder order. */',
   `export const modules: readonly ApiModule[] = [${withModuleFile.map(ident).join(', ')}];`,
   ''].join('\n'));
+
+function describeScopes(schema) {
+  const described = {};
+  for (const line of String(schema.description ?? '').split('\n')) {
+    const m = /^\s*[*-]\s*`([^`]+)`\s*—\s*(.+)$/.exec(line);
+    if (m) described[m[1]] = m[2].trim();
+  }
+  const missing = schema.enum.filter((s) => !described[s]);
+  if (missing.length) throw new Error(`components.schemas.Scope: no "* \`scope\` — description" line for ${missing.join(', ')}`);
+  schema['x-enum-descriptions'] = Object.fromEntries(schema.enum.map((s) => [s, described[s]]));
+}
+
+function checkKeyRateLimit(schema) {
+  const limits = schema['x-key-rate-limit'];
+  const ok = (n) => Number.isInteger(n) && n >= 1 && n <= 1_000_000;
+  if (!limits || !ok(limits.default)) throw new Error('components.schemas.Scope: x-key-rate-limit.default must be an integer from 1 to 1000000');
+  for (const [scope, n] of Object.entries(limits.scopes ?? {})) {
+    if (!schema.enum.includes(scope)) throw new Error(`components.schemas.Scope: x-key-rate-limit names ${scope}, which is not a scope`);
+    if (!ok(n)) throw new Error(`components.schemas.Scope: x-key-rate-limit.scopes.${scope} must be an integer from 1 to 1000000`);
+  }
+  return { default: limits.default, scopes: limits.scopes ?? {} };
+}
 
 function buildEventCatalogue(spec) {
   const scopes = new Set(spec.components.schemas.Scope.enum);

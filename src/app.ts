@@ -10,6 +10,7 @@ import { ApiError, errorBody, toApiError } from './errors';
 import type { Ctx, HandlerMap, HttpResult } from './handler';
 import { bodyGuard, bodyParserError, jsonBody } from './http/body';
 import { consoleRouter } from './http/console';
+import { cors, corsPolicyFromSpec } from './http/cors';
 import { API_DOCS_PATHS, docsRouter } from './http/docs';
 import { accessLog } from './http/access-log';
 import { createMetrics } from './http/metrics';
@@ -108,7 +109,9 @@ export async function createApp(deps: AppDeps) {
   // /api/docs (seed 000's address for the docs) is the one page under /api/.
   const isApiPath = (path: string) => (path.startsWith('/api/') && !API_DOCS_PATHS.has(path)) || path === '/health';
   const pipeline = [...apiChain, apiHandler];
-  app.use((req, res, next) => (isApiPath(req.path) ? runChain(pipeline, req, res, next) : next()));
+  // Browsers on other origins (CORS): API paths only; a preflight is answered before the pipeline.
+  const corsStep = cors(config.corsAllowedOrigins, corsPolicyFromSpec(loadSpec() as Parameters<typeof corsPolicyFromSpec>[0]));
+  app.use((req, res, next) => (isApiPath(req.path) ? runChain([corsStep, ...pipeline], req, res, next) : next()));
   app.use(docsRouter(loadSpec()));
   app.use(consoleRouter());
   app.use(...pipeline);

@@ -50,6 +50,25 @@ function key256(env: Env, name: string): Buffer | undefined {
   return bytes;
 }
 
+/** Comma-separated exact origins (`https://app.example.com`: scheme, host, port), as browsers send them. */
+function origins(env: Env, name: string): readonly string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  return raw.split(',').map((item) => {
+    const origin = item.trim();
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      // reported below
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(`${name} must be comma-separated origins like https://app.example.com — scheme, lowercase host and port only, no path or trailing slash, no * (got "${origin}")`);
+    }
+    return origin;
+  });
+}
+
 function insecureWebhookUrls(env: Env, production: boolean): boolean {
   const allowed = bool(env, 'WEBHOOKS_ALLOW_INSECURE_URLS', false);
   if (allowed && production) throw new ConfigError('WEBHOOKS_ALLOW_INSECURE_URLS must not be set in production');
@@ -85,6 +104,8 @@ export function loadConfig(env: Env = process.env) {
     trustProxyHops: int(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     /** Requests per 60 s sliding window for a whole organisation (each key has its own limit too). */
     rateLimitOrgPerMinute: int(env, 'RATE_LIMIT_ORG_PER_MINUTE', 1000, 1, 1_000_000_000),
+    /** Browser origins allowed to call /api/* and /health across origins (CORS); none by default. */
+    corsAllowedOrigins: origins(env, 'CORS_ALLOWED_ORIGINS'),
     /** Requests per 60 s sliding window for each console user (all their sessions together). */
     sessionRateLimitPerMinute: int(env, 'SESSION_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000_000),
     sessionTtlHours: int(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),

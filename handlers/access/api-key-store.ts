@@ -3,6 +3,7 @@
 import type pg from 'pg';
 import { recordAudit } from '../../src/audit';
 import { generateApiKey } from '../../src/auth/api-key-format';
+import { defaultRateLimitPerMinute } from '../../src/auth/key-defaults';
 import type { Ctx } from '../../src/handler';
 import { API_KEY_COLUMNS } from './api-key-row';
 
@@ -13,6 +14,7 @@ export interface NewApiKey {
   scopes: string[];
   createdBy: string | null;
   expiresAt?: string | Date | null;
+  /** Omitted: the default of its scopes (src/auth/key-defaults.ts). */
   rateLimitPerMinute?: number;
   now: Date;
 }
@@ -24,7 +26,7 @@ const INSERT_SQL = `
 
 export async function insertApiKey(tx: pg.PoolClient, ctx: Ctx | null, k: NewApiKey) {
   const { key, prefix, hash } = generateApiKey();
-  const rate = k.rateLimitPerMinute ?? 60;
+  const rate = k.rateLimitPerMinute ?? defaultRateLimitPerMinute(k.scopes);
   const { rows } = await tx.query(INSERT_SQL, [k.orgId, k.name, k.description ?? '', prefix, hash, k.scopes, k.createdBy, k.now, k.expiresAt ?? null, rate]);
   await recordAudit(tx, ctx, {
     orgId: k.orgId,

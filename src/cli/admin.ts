@@ -1,7 +1,7 @@
 // Admin CLI — bootstrapping a production install without the web app:
 //   npm run -s admin -- create-org --name N --slug S [--edition E] [--api-addon]
 //   npm run -s admin -- create-user --org S --email E --role owner|admin|member [--name N] [--password-stdin]
-//   npm run -s admin -- create-key --org S --name N --scopes a,b [--rate-limit N] [--description D] [--expires-at T]
+//   npm run -s admin -- create-key --org S --name N --scopes a,b [--rate-limit N (default: from the scopes)] [--description D] [--expires-at T]
 //   npm run -s admin -- revoke-key --id ID
 //   npm run -s admin -- list-keys --org S
 //   npm run -s admin -- reencrypt-webhook-secrets   (after setting a new WEBHOOK_SECRETS_KEY and
@@ -94,13 +94,13 @@ const commands: Record<string, Command> = {
     const scopes = (v.scopes as string).split(',').map((s) => s.trim()).filter(Boolean);
     const unknown = scopes.filter((s) => !known.includes(s));
     if (!scopes.length || unknown.length) throw new UsageError(`--scopes: unknown ${unknown.join(', ') || '(none given)'}; known: ${known.join(', ')}`);
-    const rate = v['rate-limit'] === undefined ? 60 : Number(v['rate-limit']);
-    if (!Number.isInteger(rate) || rate < 1 || rate > 1_000_000) throw new UsageError('--rate-limit must be an integer from 1 to 1000000');
+    const explicit = v['rate-limit'] === undefined ? undefined : Number(v['rate-limit']);
+    if (explicit !== undefined && (!Number.isInteger(explicit) || explicit < 1 || explicit > 1_000_000)) throw new UsageError('--rate-limit must be an integer from 1 to 1000000');
     const org = await orgId(db, v.org as string);
     const { row, key } = await withTransaction(db, (tx) =>
-      insertApiKey(tx, null, { orgId: org, name: v.name as string, description: v.description as string | undefined, scopes, createdBy: null, expiresAt: (v['expires-at'] as string) ?? null, rateLimitPerMinute: rate, now: new Date() }),
+      insertApiKey(tx, null, { orgId: org, name: v.name as string, description: v.description as string | undefined, scopes, createdBy: null, expiresAt: (v['expires-at'] as string) ?? null, rateLimitPerMinute: explicit, now: new Date() }),
     );
-    out(`created key ${row.id} (${row.prefix}) for ${v.org} with ${scopes.join(', ')}, ${rate}/min — shown once:`);
+    out(`created key ${row.id} (${row.prefix}) for ${v.org} with ${scopes.join(', ')}, ${row.rate_limit_per_minute}/min — shown once:`);
     out(key);
   },
   async 'revoke-key'(db, v, _config, { out }) {

@@ -31,6 +31,22 @@ describe('POST /api/v1/api-keys', () => {
     expect(rows).toEqual([{ action: 'api_key.created', actor_type: 'user', actor_id: ownerId, target_id: api_key.id, metadata: expect.objectContaining({ name: 'Make.com ETL prod' }) }]);
   });
 
+  // Seed 001: 100/min per key for partner integrations, 60 (seed 000) otherwise; the org's 1000 stays.
+  it.each([
+    ['a partner scope', ['read:leads'], undefined, 100],
+    ['a partner scope beside POS ones', ['read:catalogue', 'read:payments'], undefined, 100],
+    ['POS scopes only', ['read:catalogue', 'read:tickets'], undefined, 60],
+    ['an explicit limit, partner scope or not', ['read:leads'], 30, 30],
+  ])('gives a key with %s its default rate limit, which its responses announce', async (_what, scopes, explicit, limit) => {
+    const res = await create(owner, { name: `limits ${scopes.join(' ')}`, scopes, ...(explicit ? { rate_limit_per_minute: explicit } : {}) }).expect(201);
+    expect(res.body.api_key.rate_limit_per_minute).toBe(limit);
+    const { rows } = await h.db.query('SELECT rate_limit_per_minute FROM api_keys WHERE id = $1', [res.body.api_key.id]);
+    expect(rows[0].rate_limit_per_minute).toBe(limit);
+    const use = await h.api.get('/api/v1/whoami').set('Authorization', `Bearer ${res.body.key}`).expect(200);
+    expect(use.headers['x-ratelimit-limit']).toBe(String(limit));
+    expect(use.headers['ratelimit-policy']).toBe(`"key";q=${limit};w=60, "org";q=1000;w=60`);
+  });
+
   it('leaves the plaintext key nowhere in the database or the logs', async () => {
     const res = await create(owner, { name: 'secret hunt', scopes: ['read:clients'] }).expect(201);
     const key: string = res.body.key;

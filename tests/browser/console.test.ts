@@ -93,9 +93,18 @@ describeInBrowser('console: Settings → API in Chromium', () => {
     expect(await catalogue.getAttribute('aria-describedby')).toBeTruthy();
     const describedBy = await catalogue.getAttribute('aria-describedby');
     expect(await page.locator(`[id="${describedBy}"]`).innerText()).toBe('products and families');
-    for (const scope of ['read:clients', 'read:tickets', 'read:promotions', 'webhooks:read', 'webhooks:write']) {
+    for (const scope of ['read:clients', 'read:tickets', 'read:promotions', 'webhooks:read', 'webhooks:write', 'read:team', 'read:calls', 'read:booking_links', 'read:products', 'read:payments']) {
       await page.getByRole('checkbox', { name: scope }).waitFor();
     }
+    // The partner scopes (seed 001) too, explained; choosing one raises the default rate limit shown.
+    const leads = page.getByRole('checkbox', { name: 'read:leads' });
+    expect(await page.locator(`[id="${await leads.getAttribute('aria-describedby')}"]`).innerText()).toBe('leads with their source, UTM and assignment');
+    const rate = page.getByLabel('Rate limit (optional)');
+    expect(await rate.getAttribute('placeholder')).toBe('60');
+    await leads.check();
+    expect(await rate.getAttribute('placeholder')).toBe('100');
+    await leads.uncheck();
+    expect(await rate.getAttribute('placeholder')).toBe('60');
 
     await page.getByLabel('Name').fill('Make.com ETL prod');
     await page.getByRole('button', { name: 'Generate key' }).click();

@@ -53,6 +53,17 @@ describe('npm run admin', () => {
     expect(audit.rows.map((r) => r.action)).toEqual(['member.added', 'api_key.created', 'api_key.revoked']);
   });
 
+  it.each([
+    ['read:catalogue,read:leads', 100],
+    ['read:catalogue,read:tickets', 60],
+  ])('create-key --scopes %s without --rate-limit gives the scopes\' default, %i/min', async (scopes, limit) => {
+    await admin('create-org', '--name', 'Limits', '--slug', `limits-${limit}`);
+    const r = await admin('create-key', '--org', `limits-${limit}`, '--name', 'Partner app', '--scopes', scopes);
+    expect([r.code, r.stdout]).toEqual([0, expect.stringContaining(`, ${limit}/min — shown once:`)]);
+    const { rows } = await db.query(`SELECT k.rate_limit_per_minute FROM api_keys k JOIN organisations o ON o.id = k.org_id WHERE o.slug = $1`, [`limits-${limit}`]);
+    expect(rows).toEqual([{ rate_limit_per_minute: limit }]);
+  });
+
   it('takes the password from stdin when asked', async () => {
     await admin('create-org', '--name', 'Stdin', '--slug', 'stdin-org');
     const r = await adminWith({}, ['create-user', '--org', 'stdin-org', '--email', 'in@stdin.test', '--role', 'admin', '--password-stdin'], 'a long enough password\n');

@@ -123,18 +123,24 @@ export function hasOperation(doc, operationId) {
 
 /**
  * The API-key scopes with their one-line explanation, from the spec's `Scope` schema
- * (its description lists "* `scope` — explanation").
+ * (`x-enum-descriptions`, which `make generate` derives from its description's bullet list).
  * @param {any} doc @returns {Array<{scope: string, description: string}>}
  */
 export function scopes(doc) {
   const schema = doc?.components?.schemas?.Scope ?? {};
   /** @type {Record<string, string>} */
-  const described = {};
-  for (const line of String(schema.description ?? '').split('\n')) {
-    const m = /^\s*[*-]\s*`([^`]+)`\s*[—–:-]+\s*(.+)$/.exec(line);
-    if (m) described[m[1]] = m[2].trim();
-  }
+  const described = schema['x-enum-descriptions'] ?? {};
   return (schema.enum ?? []).map((/** @type {string} */ scope) => ({ scope, description: described[scope] ?? '' }));
+}
+
+/**
+ * The rate limit a key with these scopes gets when none is given: the highest of the scopes'
+ * defaults, else the platform's (the spec's `Scope` `x-key-rate-limit`, as the server applies it).
+ * @param {any} doc @param {string[]} chosen @returns {number}
+ */
+export function defaultRateLimit(doc, chosen) {
+  const limits = doc?.components?.schemas?.Scope?.['x-key-rate-limit'] ?? { default: 60, scopes: {} };
+  return Math.max(limits.default, ...chosen.map((s) => limits.scopes?.[s] ?? limits.default));
 }
 
 /** An error, in words, for a notice: the message, each field, and the reference for support. */

@@ -1,7 +1,7 @@
 /* global window, FormData */
 // Settings → API: the organisation's keys, "+ New key" (shown once, with a copy button) and
 // Revoke with confirmation. Owners create and revoke; admins see the list.
-import { api, describeError, scopes } from './api.js';
+import { api, defaultRateLimit, describeError, scopes } from './api.js';
 import { createPanel, submitToApi } from './create-panel.js';
 import { announce, confirmDialog, errorNotice, formKit, h, localToIso, notice, pager, replace, revealSecret, time } from './ui.js';
 
@@ -110,6 +110,8 @@ export async function renderKeys(main, ctx) {
 
   function openForm() {
     replace(flash);
+    // The placeholder follows the chosen scopes: what an empty field will give (seed 001's partner scopes: 100).
+    const rateInput = /** @type {HTMLInputElement} */ (h('input', { type: 'number', min: '1', max: '10000', step: '1', inputmode: 'numeric', placeholder: String(defaultRateLimit(ctx.spec, [])) }));
     const kit = formKit({ name: 'Name', description: 'Description (optional)', scopes: 'Scopes', expires_at: 'Expires (optional)', rate_limit_per_minute: 'Rate limit (optional)' });
     const form = /** @type {HTMLFormElement} */ (h('form', { novalidate: true, 'aria-labelledby': 'new-key-title' },
       h('h2', { id: 'new-key-title' }, 'New key'),
@@ -119,11 +121,14 @@ export async function renderKeys(main, ctx) {
       kit.group('scopes', { hint: 'Choose the least the integration needs.', items: scopes(ctx.spec).map((s) => ({ value: s.scope, description: s.description })) }),
       h('div', { class: 'field-row' },
         kit.field('expires_at', h('input', { type: 'datetime-local' }), 'In your browser’s time zone. Empty: the key does not expire.'),
-        kit.field('rate_limit_per_minute', h('input', { type: 'number', min: '1', max: '10000', step: '1', inputmode: 'numeric', placeholder: '60' }), 'Requests per minute; 60 when empty.')),
+        kit.field('rate_limit_per_minute', rateInput, 'Requests per minute; when empty, the default of the chosen scopes (shown).')),
       h('div', { class: 'actions' },
         h('button', { type: 'submit', class: 'button-primary' }, 'Generate key'),
         h('button', { type: 'button', class: 'button-secondary', onclick: closePanel }, 'Cancel'))));
 
+    form.addEventListener('change', () => {
+      rateInput.placeholder = String(defaultRateLimit(ctx.spec, new FormData(form).getAll('scopes').map(String)));
+    });
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const data = new FormData(form);
