@@ -43,6 +43,7 @@ import { revokeApiKey } from '../handlers/access/revokeApiKey';
 import { rotateWebhookSecret } from '../handlers/webhooks/rotateWebhookSecret';
 import { testWebhook } from '../handlers/webhooks/testWebhook';
 import { updateWebhook } from '../handlers/webhooks/updateWebhook';
+import { moduleDefinition as partner } from '../handlers/partner/module';
 import { moduleDefinition as pos } from '../handlers/pos/module';
 
 /** Every operationId in the spec → its handler (exhaustive by type: HandlerMap). */
@@ -92,4 +93,4 @@ export const handlers: HandlerMap = {
 };
 
 /** The modules that add more than handlers to the plumbing, in folder order. */
-export const modules: readonly ApiModule[] = [pos];
+export const modules: readonly ApiModule[] = [partner, pos];
