@@ -1,5 +1,8 @@
 import { createBookingLink, createLead, createTeamMember } from '../helpers/partner-factories';
-import { BAD_LIST_QUERIES, expectInvalid, ids, partnerWorld, walk, type PartnerWorld } from './world';
+import { listQuery } from '../../src/db/list';
+import { leadsList } from '../../handlers/partner/listLeads';
+import { scansOf, type PlanNode } from '../helpers/plans';
+import { BAD_LIST_QUERIES, expectInvalid, ids, partnerWorld, walk, type Listed, type PartnerWorld } from './world';
 
 describe('GET /api/v1/leads', () => {
   let w: PartnerWorld;
@@ -76,3 +79,58 @@ describe('GET /api/v1/leads', () => {
     expectInvalid(await w.get(`/api/v1/leads?${query}`), ['query', field]);
   });
 });
+
+describe('GET /api/v1/leads?assigned_to=…&status=… at 50,000 leads: the plans of the prepared statement the handler runs', () => {
+  let w: PartnerWorld;
+  let closer: string;
+  beforeAll(async () => {
+    w = await partnerWorld('read:leads');
+    const members: string[] = [];
+    for (let i = 0; i < 8; i++) members.push(await createTeamMember(w.h.db, w.org, { name: `Closer ${i}` }));
+    closer = members[3];
+    await w.h.db.query(
+      `INSERT INTO leads (org_id, first_name, email, status, source, assigned_to_id, created_at, updated_at)
+       SELECT $1, 'Lead ' || g, 'lead' || g || '@example.com',
+              (ARRAY['new', 'contacted', 'booked', 'qualified', 'won', 'lost', 'disqualified'])[1 + g % 7],
+              (ARRAY['booking_link', 'form', 'import', 'api', 'manual', 'other'])[1 + g % 6],
+              ($2::uuid[])[1 + (g / 7) % 8], now() - g * interval '1 minute', now() - g * interval '1 minute'
+         FROM generate_series(1, 50000) g`,
+      [w.org, members],
+    );
+    await w.h.db.query('ANALYZE leads, team_members, organisations');
+  }, 120_000);
+  afterAll(() => w.h.close());
+
+  it('reads one closer’s pipeline by the (org_id, assigned_to_id, status, created_at, id) index, in custom and generic plans', async () => {
+    const res = await w.get(`/api/v1/leads?assigned_to=${closer}&status=booked`).expect(200);
+    expect(res.body.total).toBeGreaterThan(500);
+    expect(res.body.items.every((l: Listed) => l.assigned_to_id === closer && l.status === 'booked')).toBe(true);
+    const query = listQuery(leadsList(w.org, { assigned_to: closer, status: 'booked' }), { limit: 50, offset: 0 });
+    const c = await w.h.db.connect();
+    try {
+      for (let i = 0; i < 10; i++) await c.query(query);
+      const args = query.values.map((v) => (typeof v === 'number' ? String(v) : c.escapeLiteral(String(v)))).join(', ');
+      const explain = `EXPLAIN (FORMAT JSON) EXECUTE ${query.name}(${args})`;
+      expectPipelineScans((await c.query(explain)).rows[0]['QUERY PLAN'][0].Plan);
+      await c.query('SET plan_cache_mode = force_generic_plan');
+      expectPipelineScans((await c.query(explain)).rows[0]['QUERY PLAN'][0].Plan);
+    } finally {
+      await c.query('RESET plan_cache_mode');
+      c.release();
+    }
+  });
+});
+
+/**
+ * The page and its count both read leads through the pipeline index with both keys in the index
+ * condition: directly, or (the count) as a bitmap built from it. Never a sequential scan.
+ */
+function expectPipelineScans(plan: PlanNode): void {
+  const scans = scansOf(plan, 'leads');
+  expect(scans.length).toBeGreaterThan(0);
+  for (const scan of scans) {
+    const index = scan['Node Type'] === 'Bitmap Heap Scan' ? scan.Plans?.[0] : scan;
+    expect(`${index?.['Node Type']} ${index?.['Index Name'] ?? ''}`).toMatch(/^(Bitmap )?Index (Only )?Scan leads_org_assigned_status_idx$/);
+    expect(index?.['Index Cond']).toMatch(/assigned_to_id = .*status = /);
+  }
+}
