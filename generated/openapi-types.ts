@@ -2770,7 +2770,7 @@ export interface components {
              * @description When the money was captured; null while `pending` or when `failed`.
              */
             paid_at: string | null;
-            /** @description The commissions the payment generated, oldest first. */
+            /** @description The commissions the payment generated, oldest first (`created_at`, then `id`). */
             commissions: components["schemas"]["Commission"][];
             /**
              * Format: date-time
