@@ -5,21 +5,33 @@ import { createApiKey } from '../handlers/access/createApiKey';
 import { createWebhook } from '../handlers/webhooks/createWebhook';
 import { deleteWebhook } from '../handlers/webhooks/deleteWebhook';
 import { getApiKey } from '../handlers/access/getApiKey';
+import { getBookingLink } from '../handlers/partner/getBookingLink';
+import { getCall } from '../handlers/partner/getCall';
 import { getClient } from '../handlers/pos/getClient';
 import { getFamille } from '../handlers/pos/getFamille';
 import { getHealth } from '../handlers/platform/getHealth';
+import { getLead } from '../handlers/partner/getLead';
 import { getMe } from '../handlers/auth/getMe';
+import { getPayment } from '../handlers/partner/getPayment';
+import { getProduct } from '../handlers/partner/getProduct';
 import { getProduit } from '../handlers/pos/getProduit';
 import { getPromotion } from '../handlers/pos/getPromotion';
+import { getTeamMember } from '../handlers/partner/getTeamMember';
 import { getTicket } from '../handlers/pos/getTicket';
 import { getWebhook } from '../handlers/webhooks/getWebhook';
 import { getWhoami } from '../handlers/auth/getWhoami';
 import { listApiKeys } from '../handlers/access/listApiKeys';
 import { listAuditEvents } from '../handlers/access/listAuditEvents';
+import { listBookingLinks } from '../handlers/partner/listBookingLinks';
+import { listCalls } from '../handlers/partner/listCalls';
 import { listClients } from '../handlers/pos/listClients';
 import { listFamilles } from '../handlers/pos/listFamilles';
+import { listLeads } from '../handlers/partner/listLeads';
+import { listPayments } from '../handlers/partner/listPayments';
+import { listProducts } from '../handlers/partner/listProducts';
 import { listProduits } from '../handlers/pos/listProduits';
 import { listPromotions } from '../handlers/pos/listPromotions';
+import { listTeamMembers } from '../handlers/partner/listTeamMembers';
 import { listTickets } from '../handlers/pos/listTickets';
 import { listWebhookDeliveries } from '../handlers/webhooks/listWebhookDeliveries';
 import { listWebhookEventTypes } from '../handlers/webhooks/listWebhookEventTypes';
@@ -31,6 +43,7 @@ import { revokeApiKey } from '../handlers/access/revokeApiKey';
 import { rotateWebhookSecret } from '../handlers/webhooks/rotateWebhookSecret';
 import { testWebhook } from '../handlers/webhooks/testWebhook';
 import { updateWebhook } from '../handlers/webhooks/updateWebhook';
+import { moduleDefinition as partner } from '../handlers/partner/module';
 import { moduleDefinition as pos } from '../handlers/pos/module';
 
 /** Every operationId in the spec → its handler (exhaustive by type: HandlerMap). */
@@ -39,21 +52,33 @@ export const handlers: HandlerMap = {
   createWebhook,
   deleteWebhook,
   getApiKey,
+  getBookingLink,
+  getCall,
   getClient,
   getFamille,
   getHealth,
+  getLead,
   getMe,
+  getPayment,
+  getProduct,
   getProduit,
   getPromotion,
+  getTeamMember,
   getTicket,
   getWebhook,
   getWhoami,
   listApiKeys,
   listAuditEvents,
+  listBookingLinks,
+  listCalls,
   listClients,
   listFamilles,
+  listLeads,
+  listPayments,
+  listProducts,
   listProduits,
   listPromotions,
+  listTeamMembers,
   listTickets,
   listWebhookDeliveries,
   listWebhookEventTypes,
@@ -68,4 +93,4 @@ export const handlers: HandlerMap = {
 };
 
 /** The modules that add more than handlers to the plumbing, in folder order. */
-export const modules: readonly ApiModule[] = [pos];
+export const modules: readonly ApiModule[] = [partner, pos];

@@ -596,6 +596,246 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/team-members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List team members
+         * @description The sales team, oldest first (`created_at` then `id`) — or, with `updated_since`, by `updated_at` then `id`. Each member's role and default commission rate (basis points).
+         */
+        get: operations["listTeamMembers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/team-members/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a team member
+         * @description One team member by id, with their role and commission rate. An id of another organisation is not found (404).
+         */
+        get: operations["getTeamMember"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List leads
+         * @description Leads, oldest first (`created_at` then `id`) — or, with `updated_since`, by `updated_at` then `id`. `assigned_to` with `status` is a closer's pipeline: `?assigned_to=…&status=booked`. `created_from`/`created_to` select the days the leads came in, in the organisation's time zone.
+         */
+        get: operations["listLeads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a lead
+         * @description One lead by id, with its source, UTM parameters and assignment. An id of another organisation is not found (404).
+         */
+        get: operations["getLead"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List calls
+         * @description Sales calls by `scheduled_at` then `id` (a calendar's order) — or, with `updated_since`, by `updated_at` then `id`. `scheduled_from`/`scheduled_to` select days in the organisation's time zone.
+         */
+        get: operations["listCalls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a call
+         * @description One call by id, with its schedule, status, outcome and recording. An id of another organisation is not found (404).
+         */
+        get: operations["getCall"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/booking-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List booking links
+         * @description Booking links, oldest first (`created_at` then `id`) — or, with `updated_since`, by `updated_at` then `id`. A widget embeds a link's `url`; it needs no key.
+         */
+        get: operations["listBookingLinks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/booking-links/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a booking link
+         * @description One booking link by id, with its members. An id of another organisation is not found (404).
+         */
+        get: operations["getBookingLink"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List products
+         * @description The partner catalogue, oldest first (`created_at` then `id`) — or, with `updated_since`, by `updated_at` then `id`. Not the till's catalogue (`GET /api/v1/produits`).
+         */
+        get: operations["listProducts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a product
+         * @description One product of the partner catalogue by id. An id of another organisation is not found (404).
+         */
+        get: operations["getProduct"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List payments
+         * @description Payments with their commissions, oldest first (`created_at` then `id`) — or, with `updated_since`, by `updated_at` then `id` (a change of a commission changes its payment). `paid_from`/`paid_to` select the days the money was captured, in the organisation's time zone (pending and failed payments have no such day).
+         */
+        get: operations["listPayments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a payment
+         * @description One payment by id, with its refunds and the commissions it generated. An id of another organisation is not found (404).
+         */
+        get: operations["getPayment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "client.created": {
@@ -2017,6 +2257,540 @@ export interface components {
             /** @description Identifies the subscription tested. */
             data: components["schemas"]["WebhookTestData"];
         };
+        /**
+         * @description ISO 4217 currency code; amounts beside it are integers in its minor unit (cents for EUR).
+         * @example EUR
+         */
+        CurrencyCode: string;
+        /** @description A member of the sales team, with the role and the commission rate their commissions are computed from. */
+        TeamMember: {
+            /**
+             * Format: uuid
+             * @description The team member's id.
+             */
+            id: string;
+            /**
+             * @description The member's user id at the identity provider (a JWT `sub`); null when not linked.
+             * @example user_2abcXYZ
+             */
+            external_user_id: string | null;
+            /**
+             * @description Full name.
+             * @example Amélie Dubois
+             */
+            name: string;
+            /**
+             * @description Work email address.
+             * @example amelie@traiteur.example
+             */
+            email: string;
+            /**
+             * @description * `owner`, `admin` — run the team
+             *     * `manager` — leads closers and setters (may earn an override commission)
+             *     * `closer` — takes the sales calls and closes
+             *     * `setter` — qualifies leads and books calls for closers
+             * @enum {string}
+             */
+            role: "owner" | "admin" | "manager" | "closer" | "setter";
+            /**
+             * @description The member's default commission rate in basis points (1000 = 10 %). A product's own rate, when set, wins.
+             * @example 1000
+             */
+            commission_rate_bps: number;
+            /** @description Whether the member is on the team now (filter with `active`). */
+            active: boolean;
+            /**
+             * Format: date-time
+             * @description When the member was added.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When the member last changed (use with `updated_since`).
+             */
+            updated_at: string;
+        };
+        /** @description A page of team members, oldest first (`created_at` then `id`); by `updated_at` then `id` with `updated_since`. */
+        TeamMemberList: {
+            /** @description The page's team members, in the list's order. */
+            items: components["schemas"]["TeamMember"][];
+            /** @description How many team members match, over all pages. */
+            total: number;
+            /** @description The page size used. */
+            limit: number;
+            /** @description The offset used. */
+            offset: number;
+        };
+        /**
+         * @description A sellable package of the partner catalogue (an event formula, a catering package, a
+         *     subscription): what payments are for and commissions are earned on. Not a POS `Produit`.
+         */
+        Product: {
+            /**
+             * Format: uuid
+             * @description The product's id.
+             */
+            id: string;
+            /**
+             * @description The package's name.
+             * @example Wedding reception — 80 guests
+             */
+            name: string;
+            /** @description Free text; empty when not given. */
+            description: string;
+            /** @description Whether the product is on sale (filter with `active`). */
+            active: boolean;
+            /**
+             * @description The price in minor units of `currency` (for a payment plan, the whole price).
+             * @example 960000
+             */
+            price_amount: number;
+            currency: components["schemas"]["CurrencyCode"];
+            /**
+             * @description * `one_time` — one charge
+             *     * `recurring` — a charge every `interval`, until cancelled
+             *     * `payment_plan` — the price in `installment_count` charges, one every `interval`
+             * @enum {string}
+             */
+            billing: "one_time" | "recurring" | "payment_plan";
+            /**
+             * @description How often a recurring product or a payment plan charges; null for `one_time`.
+             * @enum {string|null}
+             */
+            interval: "month" | "year" | null;
+            /**
+             * @description How many charges a payment plan has; null otherwise.
+             * @example 3
+             */
+            installment_count: number | null;
+            /**
+             * @description The commission rate on this product in basis points; null means each team member's own rate.
+             * @example 800
+             */
+            commission_rate_bps: number | null;
+            /**
+             * Format: date-time
+             * @description When the product was created.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When the product last changed (use with `updated_since`).
+             */
+            updated_at: string;
+        };
+        /** @description A page of products, oldest first (`created_at` then `id`); by `updated_at` then `id` with `updated_since`. */
+        ProductList: {
+            /** @description The page's products, in the list's order. */
+            items: components["schemas"]["Product"][];
+            /** @description How many products match, over all pages. */
+            total: number;
+            /** @description The page size used. */
+            limit: number;
+            /** @description The offset used. */
+            offset: number;
+        };
+        /**
+         * @description A page where a client books a call with the team. A booking widget embeds its public `url`:
+         *     never an API key in a browser.
+         */
+        BookingLink: {
+            /**
+             * Format: uuid
+             * @description The booking link's id.
+             */
+            id: string;
+            /**
+             * @description The link's title as clients see it.
+             * @example Wedding consultation
+             */
+            name: string;
+            /**
+             * @description The link's short name, unique in the organisation.
+             * @example wedding-consultation
+             */
+            slug: string;
+            /**
+             * Format: uri
+             * @description The public booking page (https) to share or embed.
+             * @example https://book.aura.example/traiteur-dubois/wedding-consultation
+             */
+            url: string;
+            /** @description Whether the link takes bookings (filter with `active`). */
+            active: boolean;
+            /**
+             * @description The length of the call booked.
+             * @example 30
+             */
+            duration_minutes: number;
+            /**
+             * @description * `single` — one member takes every call
+             *     * `round_robin` — calls go to the members in turn
+             *     * `collective` — every member attends
+             * @enum {string}
+             */
+            distribution: "single" | "round_robin" | "collective";
+            /** @description The members the link distributes calls to (`GET /api/v1/team-members/{id}`), by id. */
+            team_member_ids: string[];
+            /**
+             * Format: uuid
+             * @description The product the link sells (`GET /api/v1/products/{id}`); null when none.
+             */
+            product_id: string | null;
+            /**
+             * @description Where the call takes place.
+             * @enum {string}
+             */
+            location_type: "video" | "phone" | "in_person";
+            /**
+             * @description The IANA time zone the link's availability is set in.
+             * @example Europe/Brussels
+             */
+            time_zone: string;
+            /**
+             * Format: date-time
+             * @description When the link was created.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When the link (or its members) last changed (use with `updated_since`).
+             */
+            updated_at: string;
+        };
+        /** @description A page of booking links, oldest first (`created_at` then `id`); by `updated_at` then `id` with `updated_since`. */
+        BookingLinkList: {
+            /** @description The page's booking links, in the list's order. */
+            items: components["schemas"]["BookingLink"][];
+            /** @description How many booking links match, over all pages. */
+            total: number;
+            /** @description The page size used. */
+            limit: number;
+            /** @description The offset used. */
+            offset: number;
+        };
+        /** @description The UTM parameters the lead arrived with; each null when absent. */
+        LeadUtm: {
+            /**
+             * @description `utm_source`.
+             * @example instagram
+             */
+            source: string | null;
+            /**
+             * @description `utm_medium`.
+             * @example paid_social
+             */
+            medium: string | null;
+            /**
+             * @description `utm_campaign`.
+             * @example weddings-2026
+             */
+            campaign: string | null;
+            /** @description `utm_content`. */
+            content: string | null;
+            /** @description `utm_term`. */
+            term: string | null;
+        };
+        /** @description A prospective client, where they came from, and who on the team works them. */
+        Lead: {
+            /**
+             * Format: uuid
+             * @description The lead's id.
+             */
+            id: string;
+            /**
+             * @description First name; empty when unknown.
+             * @example Julie
+             */
+            first_name: string;
+            /**
+             * @description Last name; empty when unknown.
+             * @example Martin
+             */
+            last_name: string;
+            /**
+             * @description Email address; null when unknown.
+             * @example julie.martin@example.com
+             */
+            email: string | null;
+            /**
+             * @description Phone number in E.164; null when unknown.
+             * @example +32470123456
+             */
+            phone: string | null;
+            /**
+             * @description Where the lead is in the pipeline:
+             *     * `new` — not contacted yet
+             *     * `contacted` — reached at least once
+             *     * `booked` — a call is booked
+             *     * `qualified` — a fit, being worked
+             *     * `won` — bought
+             *     * `lost` — did not buy
+             *     * `disqualified` — not a fit (spam, out of area…)
+             * @enum {string}
+             */
+            status: "new" | "contacted" | "booked" | "qualified" | "won" | "lost" | "disqualified";
+            /**
+             * @description How the lead came in (`booking_link`: see `booking_link_id`).
+             * @enum {string}
+             */
+            source: "booking_link" | "form" | "import" | "api" | "manual" | "other";
+            utm: components["schemas"]["LeadUtm"];
+            /**
+             * Format: uuid
+             * @description The team member working the lead (`GET /api/v1/team-members/{id}`); null when unassigned.
+             */
+            assigned_to_id: string | null;
+            /**
+             * Format: uuid
+             * @description The booking link the lead came through; null otherwise.
+             */
+            booking_link_id: string | null;
+            /**
+             * Format: date-time
+             * @description When the team last reached the lead; null when never.
+             */
+            last_contacted_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the lead came in.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When the lead last changed (use with `updated_since`).
+             */
+            updated_at: string;
+        };
+        /** @description A page of leads, oldest first (`created_at` then `id`); by `updated_at` then `id` with `updated_since`. */
+        LeadList: {
+            /** @description The page's leads, in the list's order. */
+            items: components["schemas"]["Lead"][];
+            /** @description How many leads match, over all pages. */
+            total: number;
+            /** @description The page size used. */
+            limit: number;
+            /** @description The offset used. */
+            offset: number;
+        };
+        /** @description A sales call with a lead — booked, held, canceled or missed. */
+        Call: {
+            /**
+             * Format: uuid
+             * @description The call's id.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The lead called (`GET /api/v1/leads/{id}`).
+             */
+            lead_id: string;
+            /**
+             * Format: uuid
+             * @description The team member taking the call; null when not assigned.
+             */
+            team_member_id: string | null;
+            /**
+             * Format: uuid
+             * @description The booking link the call was booked through; null otherwise.
+             */
+            booking_link_id: string | null;
+            /**
+             * Format: date-time
+             * @description When the call is (was) scheduled to start.
+             */
+            scheduled_at: string;
+            /**
+             * @description The planned length, or the actual one once completed.
+             * @example 30
+             */
+            duration_minutes: number;
+            /**
+             * Format: date-time
+             * @description When a completed call ended; null otherwise.
+             */
+            ended_at: string | null;
+            /**
+             * @description * `scheduled` — booked, not held yet
+             *     * `completed` — held
+             *     * `canceled` — called off before it took place
+             *     * `no_show` — the lead did not attend
+             * @enum {string}
+             */
+            status: "scheduled" | "completed" | "canceled" | "no_show";
+            /**
+             * @description The result of a completed call; null until there is one.
+             * @enum {string|null}
+             */
+            outcome: "won" | "lost" | "follow_up" | "not_qualified" | null;
+            /**
+             * Format: uri
+             * @description The recording of a completed call (https); null when there is none.
+             */
+            recording_url: string | null;
+            /**
+             * Format: date-time
+             * @description When the call was booked.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When the call last changed (use with `updated_since`).
+             */
+            updated_at: string;
+        };
+        /** @description A page of calls, by `scheduled_at` then `id`; by `updated_at` then `id` with `updated_since`. */
+        CallList: {
+            /** @description The page's calls, in the list's order. */
+            items: components["schemas"]["Call"][];
+            /** @description How many calls match, over all pages. */
+            total: number;
+            /** @description The page size used. */
+            limit: number;
+            /** @description The offset used. */
+            offset: number;
+        };
+        /**
+         * @description What one team member earns from a payment, in one role: the rate and amount as computed when
+         *     it was earned. The commissions of a payment that are not `voided` never add up to more than it.
+         */
+        Commission: {
+            /**
+             * Format: uuid
+             * @description The commission's id.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description Who earns it (`GET /api/v1/team-members/{id}`).
+             */
+            team_member_id: string;
+            /**
+             * @description The part the member played in the sale.
+             * @enum {string}
+             */
+            role: "closer" | "setter" | "manager";
+            /**
+             * @description The rate applied, in basis points.
+             * @example 1000
+             */
+            rate_bps: number;
+            /**
+             * @description The commission in minor units of `currency`.
+             * @example 32000
+             */
+            amount: number;
+            currency: components["schemas"]["CurrencyCode"];
+            /**
+             * @description * `pending` — earned, awaiting approval (e.g. until the refund window closes)
+             *     * `approved` — due to the member
+             *     * `paid` — paid out (`paid_at`)
+             *     * `voided` — cancelled (refund, dispute)
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "paid" | "voided";
+            /**
+             * Format: date-time
+             * @description When it was paid out; null unless `paid`.
+             */
+            paid_at: string | null;
+            /**
+             * Format: date-time
+             * @description When it was earned.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When it last changed.
+             */
+            updated_at: string;
+        };
+        /** @description A payment by a lead, with its refunds and the commissions it generated per team member. */
+        Payment: {
+            /**
+             * Format: uuid
+             * @description The payment's id.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description Who paid (`GET /api/v1/leads/{id}`).
+             */
+            lead_id: string;
+            /**
+             * Format: uuid
+             * @description What for (`GET /api/v1/products/{id}`); null when not a catalogue product.
+             */
+            product_id: string | null;
+            /**
+             * Format: uuid
+             * @description The call the sale was closed on; null otherwise.
+             */
+            call_id: string | null;
+            /**
+             * Format: uuid
+             * @description The team member who closed the sale; null when none.
+             */
+            closer_id: string | null;
+            /**
+             * @description The amount charged, in minor units of `currency`.
+             * @example 320000
+             */
+            amount: number;
+            /** @description How much of `amount` was refunded (0 when none). */
+            amount_refunded: number;
+            currency: components["schemas"]["CurrencyCode"];
+            /**
+             * @description * `pending` — not captured yet
+             *     * `succeeded` — captured (`paid_at`)
+             *     * `failed` — declined or abandoned
+             *     * `refunded` — refunded in full
+             *     * `partially_refunded` — part refunded (`amount_refunded`)
+             *     * `disputed` — a chargeback is open
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "failed" | "refunded" | "partially_refunded" | "disputed";
+            /**
+             * @description Who processed the payment (`manual`: bank transfer, cash…).
+             * @enum {string}
+             */
+            processor: "stripe" | "paypal" | "manual" | "other";
+            /**
+             * @description The processor's id for it (a Stripe PaymentIntent id…); null for manual payments.
+             * @example pi_3PqX2aLkdIwHu7ix0Zp1Yq7B
+             */
+            processor_payment_id: string | null;
+            /** @description Which charge of a payment plan this is (1 = the first); null for a single charge. */
+            installment_number: number | null;
+            /**
+             * Format: date-time
+             * @description When the money was captured; null while `pending` or when `failed`.
+             */
+            paid_at: string | null;
+            /** @description The commissions the payment generated, oldest first (`created_at`, then `id`). */
+            commissions: components["schemas"]["Commission"][];
+            /**
+             * Format: date-time
+             * @description When the payment was recorded.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When the payment or one of its commissions last changed (use with `updated_since`).
+             */
+            updated_at: string;
+        };
+        /** @description A page of payments, oldest first (`created_at` then `id`); by `updated_at` then `id` with `updated_since`. */
+        PaymentList: {
+            /** @description The page's payments, in the list's order. */
+            items: components["schemas"]["Payment"][];
+            /** @description How many payments match, over all pages. */
+            total: number;
+            /** @description The page size used. */
+            limit: number;
+            /** @description The offset used. */
+            offset: number;
+        };
     };
     responses: {
         /** @description The request does not match the spec. `details` has one item per invalid field. */
@@ -2355,6 +3129,21 @@ export type WebhookEventPromotionCreated = components['schemas']['WebhookEventPr
 export type WebhookEventPromotionUpdated = components['schemas']['WebhookEventPromotionUpdated'];
 export type WebhookEventTicketCreated = components['schemas']['WebhookEventTicketCreated'];
 export type WebhookEventTest = components['schemas']['WebhookEventTest'];
+export type CurrencyCode = components['schemas']['CurrencyCode'];
+export type TeamMember = components['schemas']['TeamMember'];
+export type TeamMemberList = components['schemas']['TeamMemberList'];
+export type Product = components['schemas']['Product'];
+export type ProductList = components['schemas']['ProductList'];
+export type BookingLink = components['schemas']['BookingLink'];
+export type BookingLinkList = components['schemas']['BookingLinkList'];
+export type LeadUtm = components['schemas']['LeadUtm'];
+export type Lead = components['schemas']['Lead'];
+export type LeadList = components['schemas']['LeadList'];
+export type Call = components['schemas']['Call'];
+export type CallList = components['schemas']['CallList'];
+export type Commission = components['schemas']['Commission'];
+export type Payment = components['schemas']['Payment'];
+export type PaymentList = components['schemas']['PaymentList'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
 export type ResponseForbidden = components['responses']['Forbidden'];
@@ -4403,6 +5192,838 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listTeamMembers: {
+        parameters: {
+            query?: {
+                /** @description Only members with this role. Example: `closer`. */
+                role?: "owner" | "admin" | "manager" | "closer" | "setter";
+                /** @description `true`: only current members; `false`: only former ones. Absent: all. Example: `true`. */
+                active?: boolean;
+                /** @description Page size. Out of range is a 400, not a silent clamp. */
+                limit?: components["parameters"]["Limit"];
+                /** @description How many items to skip, in the list's documented order. */
+                offset?: components["parameters"]["Offset"];
+                /**
+                 * @description For incremental sync (ETL): only items created or changed at or after this instant
+                 *     (RFC 3339). When given, the list is ordered by `updated_at, id` so a sync can resume
+                 *     from the last `updated_at` it saw. Example: `2026-05-10T00:00:00Z`.
+                 */
+                updated_since?: components["parameters"]["UpdatedSince"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of team members. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "3f2b8c1e-6d4a-4b7f-9e21-5a8c0d4e7f10",
+                     *           "external_user_id": "user_2abcXYZ",
+                     *           "name": "Amélie Dubois",
+                     *           "email": "amelie@traiteur.example",
+                     *           "role": "closer",
+                     *           "commission_rate_bps": 1000,
+                     *           "active": true,
+                     *           "created_at": "2026-01-12T08:30:00Z",
+                     *           "updated_at": "2026-03-02T09:00:00Z"
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "limit": 50,
+                     *       "offset": 0
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TeamMemberList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getTeamMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The team member. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f2b8c1e-6d4a-4b7f-9e21-5a8c0d4e7f10",
+                     *       "external_user_id": "user_2abcXYZ",
+                     *       "name": "Amélie Dubois",
+                     *       "email": "amelie@traiteur.example",
+                     *       "role": "closer",
+                     *       "commission_rate_bps": 1000,
+                     *       "active": true,
+                     *       "created_at": "2026-01-12T08:30:00Z",
+                     *       "updated_at": "2026-03-02T09:00:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TeamMember"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listLeads: {
+        parameters: {
+            query?: {
+                /** @description Only leads in this status. Example: `booked`. */
+                status?: "new" | "contacted" | "booked" | "qualified" | "won" | "lost" | "disqualified";
+                /** @description Only leads assigned to this team member (`id` from `GET /api/v1/team-members`). */
+                assigned_to?: string;
+                /** @description Only leads that came through this booking link. */
+                booking_link_id?: string;
+                /** @description Only leads from this source. Example: `form`. */
+                source?: "booking_link" | "form" | "import" | "api" | "manual" | "other";
+                /** @description Only leads with this email address (case-insensitive, exact). Example: `julie.martin@example.com`. */
+                email?: string;
+                /** @description First day (`YYYY-MM-DD`, inclusive, in the organisation's time zone) of the days the leads came in. Example: `2026-05-01`. */
+                created_from?: string;
+                /** @description Last day (`YYYY-MM-DD`, inclusive, in the organisation's time zone) of the days the leads came in. Before `created_from` is a 400 naming both. Example: `2026-05-31`. */
+                created_to?: string;
+                /** @description Page size. Out of range is a 400, not a silent clamp. */
+                limit?: components["parameters"]["Limit"];
+                /** @description How many items to skip, in the list's documented order. */
+                offset?: components["parameters"]["Offset"];
+                /**
+                 * @description For incremental sync (ETL): only items created or changed at or after this instant
+                 *     (RFC 3339). When given, the list is ordered by `updated_at, id` so a sync can resume
+                 *     from the last `updated_at` it saw. Example: `2026-05-10T00:00:00Z`.
+                 */
+                updated_since?: components["parameters"]["UpdatedSince"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of leads. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "e1a7c3f9-5b2d-4c86-8e4f-0a9b6d3c2e71",
+                     *           "first_name": "Julie",
+                     *           "last_name": "Martin",
+                     *           "email": "julie.martin@example.com",
+                     *           "phone": "+32470123456",
+                     *           "status": "booked",
+                     *           "source": "booking_link",
+                     *           "utm": {
+                     *             "source": "instagram",
+                     *             "medium": "paid_social",
+                     *             "campaign": "weddings-2026",
+                     *             "content": null,
+                     *             "term": null
+                     *           },
+                     *           "assigned_to_id": "3f2b8c1e-6d4a-4b7f-9e21-5a8c0d4e7f10",
+                     *           "booking_link_id": "6b2e9f4a-8d1c-4e57-a3b0-9c5d7e2f1a48",
+                     *           "last_contacted_at": "2026-05-11T09:15:00Z",
+                     *           "created_at": "2026-05-10T18:42:07Z",
+                     *           "updated_at": "2026-05-11T09:15:00Z"
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "limit": 50,
+                     *       "offset": 0
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LeadList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getLead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The lead. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "e1a7c3f9-5b2d-4c86-8e4f-0a9b6d3c2e71",
+                     *       "first_name": "Julie",
+                     *       "last_name": "Martin",
+                     *       "email": "julie.martin@example.com",
+                     *       "phone": "+32470123456",
+                     *       "status": "booked",
+                     *       "source": "booking_link",
+                     *       "utm": {
+                     *         "source": "instagram",
+                     *         "medium": "paid_social",
+                     *         "campaign": "weddings-2026",
+                     *         "content": null,
+                     *         "term": null
+                     *       },
+                     *       "assigned_to_id": "3f2b8c1e-6d4a-4b7f-9e21-5a8c0d4e7f10",
+                     *       "booking_link_id": "6b2e9f4a-8d1c-4e57-a3b0-9c5d7e2f1a48",
+                     *       "last_contacted_at": "2026-05-11T09:15:00Z",
+                     *       "created_at": "2026-05-10T18:42:07Z",
+                     *       "updated_at": "2026-05-11T09:15:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Lead"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listCalls: {
+        parameters: {
+            query?: {
+                /** @description Only calls with this lead. */
+                lead_id?: string;
+                /** @description Only calls taken by this team member. */
+                team_member_id?: string;
+                /** @description Only calls in this status. Example: `completed`. */
+                status?: "scheduled" | "completed" | "canceled" | "no_show";
+                /** @description Only completed calls with this outcome. Example: `won`. */
+                outcome?: "won" | "lost" | "follow_up" | "not_qualified";
+                /** @description First day (`YYYY-MM-DD`, inclusive, in the organisation's time zone) of the days the calls are scheduled on. Example: `2026-05-11`. */
+                scheduled_from?: string;
+                /** @description Last day (`YYYY-MM-DD`, inclusive, in the organisation's time zone) of the days the calls are scheduled on. Before `scheduled_from` is a 400 naming both. Example: `2026-05-17`. */
+                scheduled_to?: string;
+                /** @description Page size. Out of range is a 400, not a silent clamp. */
+                limit?: components["parameters"]["Limit"];
+                /** @description How many items to skip, in the list's documented order. */
+                offset?: components["parameters"]["Offset"];
+                /**
+                 * @description For incremental sync (ETL): only items created or changed at or after this instant
+                 *     (RFC 3339). When given, the list is ordered by `updated_at, id` so a sync can resume
+                 *     from the last `updated_at` it saw. Example: `2026-05-10T00:00:00Z`.
+                 */
+                updated_since?: components["parameters"]["UpdatedSince"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of calls. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "9d4f2a6c-3e8b-4d17-b2a5-6f1c8e0d4b39",
+                     *           "lead_id": "e1a7c3f9-5b2d-4c86-8e4f-0a9b6d3c2e71",
+                     *           "team_member_id": "3f2b8c1e-6d4a-4b7f-9e21-5a8c0d4e7f10",
+                     *           "booking_link_id": "6b2e9f4a-8d1c-4e57-a3b0-9c5d7e2f1a48",
+                     *           "scheduled_at": "2026-05-12T08:00:00Z",
+                     *           "duration_minutes": 34,
+                     *           "ended_at": "2026-05-12T08:34:00Z",
+                     *           "status": "completed",
+                     *           "outcome": "won",
+                     *           "recording_url": "https://recordings.aura.example/calls/9d4f2a6c.mp3",
+                     *           "created_at": "2026-05-10T18:42:07Z",
+                     *           "updated_at": "2026-05-12T08:35:12Z"
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "limit": 50,
+                     *       "offset": 0
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CallList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCall: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The call. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "9d4f2a6c-3e8b-4d17-b2a5-6f1c8e0d4b39",
+                     *       "lead_id": "e1a7c3f9-5b2d-4c86-8e4f-0a9b6d3c2e71",
+                     *       "team_member_id": "3f2b8c1e-6d4a-4b7f-9e21-5a8c0d4e7f10",
+                     *       "booking_link_id": "6b2e9f4a-8d1c-4e57-a3b0-9c5d7e2f1a48",
+                     *       "scheduled_at": "2026-05-12T08:00:00Z",
+                     *       "duration_minutes": 34,
+                     *       "ended_at": "2026-05-12T08:34:00Z",
+                     *       "status": "completed",
+                     *       "outcome": "won",
+                     *       "recording_url": "https://recordings.aura.example/calls/9d4f2a6c.mp3",
+                     *       "created_at": "2026-05-10T18:42:07Z",
+                     *       "updated_at": "2026-05-12T08:35:12Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listBookingLinks: {
+        parameters: {
+            query?: {
+                /** @description `true`: only links taking bookings; `false`: only the others. Absent: all. Example: `true`. */
+                active?: boolean;
+                /** @description Only links that distribute calls to this team member. */
+                team_member_id?: string;
+                /** @description Page size. Out of range is a 400, not a silent clamp. */
+                limit?: components["parameters"]["Limit"];
+                /** @description How many items to skip, in the list's documented order. */
+                offset?: components["parameters"]["Offset"];
+                /**
+                 * @description For incremental sync (ETL): only items created or changed at or after this instant
+                 *     (RFC 3339). When given, the list is ordered by `updated_at, id` so a sync can resume
+                 *     from the last `updated_at` it saw. Example: `2026-05-10T00:00:00Z`.
+                 */
+                updated_since?: components["parameters"]["UpdatedSince"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of booking links. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "6b2e9f4a-8d1c-4e57-a3b0-9c5d7e2f1a48",
+                     *           "name": "Wedding consultation",
+                     *           "slug": "wedding-consultation",
+                     *           "url": "https://book.aura.example/traiteur-dubois/wedding-consultation",
+                     *           "active": true,
+                     *           "duration_minutes": 30,
+                     *           "distribution": "round_robin",
+                     *           "team_member_ids": [
+                     *             "3f2b8c1e-6d4a-4b7f-9e21-5a8c0d4e7f10",
+                     *             "8a1d4e7b-2c9f-4e63-b5a0-7d3f1c6e9b24"
+                     *           ],
+                     *           "product_id": "c4e9a2d7-1b6f-4a38-9d05-2e7b8f1c3a96",
+                     *           "location_type": "video",
+                     *           "time_zone": "Europe/Brussels",
+                     *           "created_at": "2026-01-15T14:00:00Z",
+                     *           "updated_at": "2026-02-01T11:20:00Z"
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "limit": 50,
+                     *       "offset": 0
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BookingLinkList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getBookingLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The booking link. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "6b2e9f4a-8d1c-4e57-a3b0-9c5d7e2f1a48",
+                     *       "name": "Wedding consultation",
+                     *       "slug": "wedding-consultation",
+                     *       "url": "https://book.aura.example/traiteur-dubois/wedding-consultation",
+                     *       "active": true,
+                     *       "duration_minutes": 30,
+                     *       "distribution": "round_robin",
+                     *       "team_member_ids": [
+                     *         "3f2b8c1e-6d4a-4b7f-9e21-5a8c0d4e7f10",
+                     *         "8a1d4e7b-2c9f-4e63-b5a0-7d3f1c6e9b24"
+                     *       ],
+                     *       "product_id": "c4e9a2d7-1b6f-4a38-9d05-2e7b8f1c3a96",
+                     *       "location_type": "video",
+                     *       "time_zone": "Europe/Brussels",
+                     *       "created_at": "2026-01-15T14:00:00Z",
+                     *       "updated_at": "2026-02-01T11:20:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BookingLink"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listProducts: {
+        parameters: {
+            query?: {
+                /** @description `true`: only products on sale; `false`: only the others. Absent: all. Example: `true`. */
+                active?: boolean;
+                /** @description Only products billed this way. Example: `payment_plan`. */
+                billing?: "one_time" | "recurring" | "payment_plan";
+                /** @description Page size. Out of range is a 400, not a silent clamp. */
+                limit?: components["parameters"]["Limit"];
+                /** @description How many items to skip, in the list's documented order. */
+                offset?: components["parameters"]["Offset"];
+                /**
+                 * @description For incremental sync (ETL): only items created or changed at or after this instant
+                 *     (RFC 3339). When given, the list is ordered by `updated_at, id` so a sync can resume
+                 *     from the last `updated_at` it saw. Example: `2026-05-10T00:00:00Z`.
+                 */
+                updated_since?: components["parameters"]["UpdatedSince"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of products. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "c4e9a2d7-1b6f-4a38-9d05-2e7b8f1c3a96",
+                     *           "name": "Wedding reception — 80 guests",
+                     *           "description": "Walking dinner, drinks and service for 80 guests.",
+                     *           "active": true,
+                     *           "price_amount": 960000,
+                     *           "currency": "EUR",
+                     *           "billing": "payment_plan",
+                     *           "interval": "month",
+                     *           "installment_count": 3,
+                     *           "commission_rate_bps": 800,
+                     *           "created_at": "2026-01-10T10:00:00Z",
+                     *           "updated_at": "2026-01-10T10:00:00Z"
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "limit": 50,
+                     *       "offset": 0
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProductList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The product. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "c4e9a2d7-1b6f-4a38-9d05-2e7b8f1c3a96",
+                     *       "name": "Wedding reception — 80 guests",
+                     *       "description": "Walking dinner, drinks and service for 80 guests.",
+                     *       "active": true,
+                     *       "price_amount": 960000,
+                     *       "currency": "EUR",
+                     *       "billing": "payment_plan",
+                     *       "interval": "month",
+                     *       "installment_count": 3,
+                     *       "commission_rate_bps": 800,
+                     *       "created_at": "2026-01-10T10:00:00Z",
+                     *       "updated_at": "2026-01-10T10:00:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listPayments: {
+        parameters: {
+            query?: {
+                /** @description Only payments in this status. Example: `succeeded`. */
+                status?: "pending" | "succeeded" | "failed" | "refunded" | "partially_refunded" | "disputed";
+                /** @description Only payments by this lead. */
+                lead_id?: string;
+                /** @description Only payments for this product. */
+                product_id?: string;
+                /** @description Only payments this team member closed or earns a commission on. */
+                team_member_id?: string;
+                /** @description First day (`YYYY-MM-DD`, inclusive, in the organisation's time zone) of the days the payments were captured. Example: `2026-05-01`. */
+                paid_from?: string;
+                /** @description Last day (`YYYY-MM-DD`, inclusive, in the organisation's time zone) of the days the payments were captured. Before `paid_from` is a 400 naming both. Example: `2026-05-31`. */
+                paid_to?: string;
+                /** @description Page size. Out of range is a 400, not a silent clamp. */
+                limit?: components["parameters"]["Limit"];
+                /** @description How many items to skip, in the list's documented order. */
+                offset?: components["parameters"]["Offset"];
+                /**
+                 * @description For incremental sync (ETL): only items created or changed at or after this instant
+                 *     (RFC 3339). When given, the list is ordered by `updated_at, id` so a sync can resume
+                 *     from the last `updated_at` it saw. Example: `2026-05-10T00:00:00Z`.
+                 */
+                updated_since?: components["parameters"]["UpdatedSince"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of payments. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "2c8e5b1f-7a3d-4f92-8c6e-1b4a9d7f3e05",
+                     *           "lead_id": "e1a7c3f9-5b2d-4c86-8e4f-0a9b6d3c2e71",
+                     *           "product_id": "c4e9a2d7-1b6f-4a38-9d05-2e7b8f1c3a96",
+                     *           "call_id": "9d4f2a6c-3e8b-4d17-b2a5-6f1c8e0d4b39",
+                     *           "closer_id": "3f2b8c1e-6d4a-4b7f-9e21-5a8c0d4e7f10",
+                     *           "amount": 320000,
+                     *           "amount_refunded": 0,
+                     *           "currency": "EUR",
+                     *           "status": "succeeded",
+                     *           "processor": "stripe",
+                     *           "processor_payment_id": "pi_3PqX2aLkdIwHu7ix0Zp1Yq7B",
+                     *           "installment_number": 1,
+                     *           "paid_at": "2026-05-12T09:02:44Z",
+                     *           "commissions": [
+                     *             {
+                     *               "id": "7e3a1c9d-4f6b-4e28-9a5d-3c8f2b6e1d47",
+                     *               "team_member_id": "3f2b8c1e-6d4a-4b7f-9e21-5a8c0d4e7f10",
+                     *               "role": "closer",
+                     *               "rate_bps": 800,
+                     *               "amount": 25600,
+                     *               "currency": "EUR",
+                     *               "status": "pending",
+                     *               "paid_at": null,
+                     *               "created_at": "2026-05-12T09:02:45Z",
+                     *               "updated_at": "2026-05-12T09:02:45Z"
+                     *             },
+                     *             {
+                     *               "id": "5a9c3e7b-1d4f-4b86-a2e0-8f6d1b3c9e52",
+                     *               "team_member_id": "8a1d4e7b-2c9f-4e63-b5a0-7d3f1c6e9b24",
+                     *               "role": "setter",
+                     *               "rate_bps": 300,
+                     *               "amount": 9600,
+                     *               "currency": "EUR",
+                     *               "status": "pending",
+                     *               "paid_at": null,
+                     *               "created_at": "2026-05-12T09:02:45Z",
+                     *               "updated_at": "2026-05-12T09:02:45Z"
+                     *             }
+                     *           ],
+                     *           "created_at": "2026-05-12T09:02:40Z",
+                     *           "updated_at": "2026-05-12T09:02:45Z"
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "limit": 50,
+                     *       "offset": 0
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PaymentList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payment. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "2c8e5b1f-7a3d-4f92-8c6e-1b4a9d7f3e05",
+                     *       "lead_id": "e1a7c3f9-5b2d-4c86-8e4f-0a9b6d3c2e71",
+                     *       "product_id": "c4e9a2d7-1b6f-4a38-9d05-2e7b8f1c3a96",
+                     *       "call_id": "9d4f2a6c-3e8b-4d17-b2a5-6f1c8e0d4b39",
+                     *       "closer_id": "3f2b8c1e-6d4a-4b7f-9e21-5a8c0d4e7f10",
+                     *       "amount": 320000,
+                     *       "amount_refunded": 0,
+                     *       "currency": "EUR",
+                     *       "status": "succeeded",
+                     *       "processor": "stripe",
+                     *       "processor_payment_id": "pi_3PqX2aLkdIwHu7ix0Zp1Yq7B",
+                     *       "installment_number": 1,
+                     *       "paid_at": "2026-05-12T09:02:44Z",
+                     *       "commissions": [
+                     *         {
+                     *           "id": "7e3a1c9d-4f6b-4e28-9a5d-3c8f2b6e1d47",
+                     *           "team_member_id": "3f2b8c1e-6d4a-4b7f-9e21-5a8c0d4e7f10",
+                     *           "role": "closer",
+                     *           "rate_bps": 800,
+                     *           "amount": 25600,
+                     *           "currency": "EUR",
+                     *           "status": "pending",
+                     *           "paid_at": null,
+                     *           "created_at": "2026-05-12T09:02:45Z",
+                     *           "updated_at": "2026-05-12T09:02:45Z"
+                     *         },
+                     *         {
+                     *           "id": "5a9c3e7b-1d4f-4b86-a2e0-8f6d1b3c9e52",
+                     *           "team_member_id": "8a1d4e7b-2c9f-4e63-b5a0-7d3f1c6e9b24",
+                     *           "role": "setter",
+                     *           "rate_bps": 300,
+                     *           "amount": 9600,
+                     *           "currency": "EUR",
+                     *           "status": "pending",
+                     *           "paid_at": null,
+                     *           "created_at": "2026-05-12T09:02:45Z",
+                     *           "updated_at": "2026-05-12T09:02:45Z"
+                     *         }
+                     *       ],
+                     *       "created_at": "2026-05-12T09:02:40Z",
+                     *       "updated_at": "2026-05-12T09:02:45Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -3,7 +3,7 @@
 import type { operations } from './openapi-types';
 
 /** Every operationId in the spec. */
-export const operationIds = ['createApiKey', 'createWebhook', 'deleteWebhook', 'getApiKey', 'getClient', 'getFamille', 'getHealth', 'getMe', 'getProduit', 'getPromotion', 'getTicket', 'getWebhook', 'getWhoami', 'listApiKeys', 'listAuditEvents', 'listClients', 'listFamilles', 'listProduits', 'listPromotions', 'listTickets', 'listWebhookDeliveries', 'listWebhookEventTypes', 'listWebhooks', 'login', 'logout', 'retryWebhookDelivery', 'revokeApiKey', 'rotateWebhookSecret', 'testWebhook', 'updateWebhook'] as const;
+export const operationIds = ['createApiKey', 'createWebhook', 'deleteWebhook', 'getApiKey', 'getBookingLink', 'getCall', 'getClient', 'getFamille', 'getHealth', 'getLead', 'getMe', 'getPayment', 'getProduct', 'getProduit', 'getPromotion', 'getTeamMember', 'getTicket', 'getWebhook', 'getWhoami', 'listApiKeys', 'listAuditEvents', 'listBookingLinks', 'listCalls', 'listClients', 'listFamilles', 'listLeads', 'listPayments', 'listProducts', 'listProduits', 'listPromotions', 'listTeamMembers', 'listTickets', 'listWebhookDeliveries', 'listWebhookEventTypes', 'listWebhooks', 'login', 'logout', 'retryWebhookDelivery', 'revokeApiKey', 'rotateWebhookSecret', 'testWebhook', 'updateWebhook'] as const;
 export type OperationId = (typeof operationIds)[number];
 
 export interface OperationInfo {
@@ -20,21 +20,33 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   createWebhook: { method: 'post', path: '/api/v1/webhooks', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
   deleteWebhook: { method: 'delete', path: '/api/v1/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
   getApiKey: { method: 'get', path: '/api/v1/api-keys/{id}', security: [{"SessionCookie":["owner","admin"]}], public: false },
+  getBookingLink: { method: 'get', path: '/api/v1/booking-links/{id}', security: [{"ApiKeyHeader":["read:booking_links"]},{"BearerAuth":["read:booking_links"]},{"SessionCookie":[]}], public: false },
+  getCall: { method: 'get', path: '/api/v1/calls/{id}', security: [{"ApiKeyHeader":["read:calls"]},{"BearerAuth":["read:calls"]},{"SessionCookie":[]}], public: false },
   getClient: { method: 'get', path: '/api/v1/clients/{id}', security: [{"ApiKeyHeader":["read:clients"]},{"BearerAuth":["read:clients"]},{"SessionCookie":[]}], public: false },
   getFamille: { method: 'get', path: '/api/v1/familles/{id}', security: [{"ApiKeyHeader":["read:catalogue"]},{"BearerAuth":["read:catalogue"]},{"SessionCookie":[]}], public: false },
   getHealth: { method: 'get', path: '/health', security: [], public: true },
+  getLead: { method: 'get', path: '/api/v1/leads/{id}', security: [{"ApiKeyHeader":["read:leads"]},{"BearerAuth":["read:leads"]},{"SessionCookie":[]}], public: false },
   getMe: { method: 'get', path: '/api/v1/auth/me', security: [{"SessionCookie":[]}], public: false },
+  getPayment: { method: 'get', path: '/api/v1/payments/{id}', security: [{"ApiKeyHeader":["read:payments"]},{"BearerAuth":["read:payments"]},{"SessionCookie":[]}], public: false },
+  getProduct: { method: 'get', path: '/api/v1/products/{id}', security: [{"ApiKeyHeader":["read:products"]},{"BearerAuth":["read:products"]},{"SessionCookie":[]}], public: false },
   getProduit: { method: 'get', path: '/api/v1/produits/{id}', security: [{"ApiKeyHeader":["read:catalogue"]},{"BearerAuth":["read:catalogue"]},{"SessionCookie":[]}], public: false },
   getPromotion: { method: 'get', path: '/api/v1/promotions/{id}', security: [{"ApiKeyHeader":["read:promotions"]},{"BearerAuth":["read:promotions"]},{"SessionCookie":[]}], public: false },
+  getTeamMember: { method: 'get', path: '/api/v1/team-members/{id}', security: [{"ApiKeyHeader":["read:team"]},{"BearerAuth":["read:team"]},{"SessionCookie":[]}], public: false },
   getTicket: { method: 'get', path: '/api/v1/tickets/{id}', security: [{"ApiKeyHeader":["read:tickets"]},{"BearerAuth":["read:tickets"]},{"SessionCookie":[]}], public: false },
   getWebhook: { method: 'get', path: '/api/v1/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:read"]},{"BearerAuth":["webhooks:read"]},{"SessionCookie":["owner","admin"]}], public: false },
   getWhoami: { method: 'get', path: '/api/v1/whoami', security: [{"ApiKeyHeader":[]},{"BearerAuth":[]},{"SessionCookie":[]}], public: false },
   listApiKeys: { method: 'get', path: '/api/v1/api-keys', security: [{"SessionCookie":["owner","admin"]}], public: false },
   listAuditEvents: { method: 'get', path: '/api/v1/audit-events', security: [{"SessionCookie":["owner","admin"]}], public: false },
+  listBookingLinks: { method: 'get', path: '/api/v1/booking-links', security: [{"ApiKeyHeader":["read:booking_links"]},{"BearerAuth":["read:booking_links"]},{"SessionCookie":[]}], public: false },
+  listCalls: { method: 'get', path: '/api/v1/calls', security: [{"ApiKeyHeader":["read:calls"]},{"BearerAuth":["read:calls"]},{"SessionCookie":[]}], public: false },
   listClients: { method: 'get', path: '/api/v1/clients', security: [{"ApiKeyHeader":["read:clients"]},{"BearerAuth":["read:clients"]},{"SessionCookie":[]}], public: false },
   listFamilles: { method: 'get', path: '/api/v1/familles', security: [{"ApiKeyHeader":["read:catalogue"]},{"BearerAuth":["read:catalogue"]},{"SessionCookie":[]}], public: false },
+  listLeads: { method: 'get', path: '/api/v1/leads', security: [{"ApiKeyHeader":["read:leads"]},{"BearerAuth":["read:leads"]},{"SessionCookie":[]}], public: false },
+  listPayments: { method: 'get', path: '/api/v1/payments', security: [{"ApiKeyHeader":["read:payments"]},{"BearerAuth":["read:payments"]},{"SessionCookie":[]}], public: false },
+  listProducts: { method: 'get', path: '/api/v1/products', security: [{"ApiKeyHeader":["read:products"]},{"BearerAuth":["read:products"]},{"SessionCookie":[]}], public: false },
   listProduits: { method: 'get', path: '/api/v1/produits', security: [{"ApiKeyHeader":["read:catalogue"]},{"BearerAuth":["read:catalogue"]},{"SessionCookie":[]}], public: false },
   listPromotions: { method: 'get', path: '/api/v1/promotions', security: [{"ApiKeyHeader":["read:promotions"]},{"BearerAuth":["read:promotions"]},{"SessionCookie":[]}], public: false },
+  listTeamMembers: { method: 'get', path: '/api/v1/team-members', security: [{"ApiKeyHeader":["read:team"]},{"BearerAuth":["read:team"]},{"SessionCookie":[]}], public: false },
   listTickets: { method: 'get', path: '/api/v1/tickets', security: [{"ApiKeyHeader":["read:tickets"]},{"BearerAuth":["read:tickets"]},{"SessionCookie":[]}], public: false },
   listWebhookDeliveries: { method: 'get', path: '/api/v1/webhooks/{id}/deliveries', security: [{"ApiKeyHeader":["webhooks:read"]},{"BearerAuth":["webhooks:read"]},{"SessionCookie":["owner","admin"]}], public: false },
   listWebhookEventTypes: { method: 'get', path: '/api/v1/webhook-event-types', security: [{"ApiKeyHeader":["webhooks:read"]},{"BearerAuth":["webhooks:read"]},{"SessionCookie":["owner","admin"]}], public: false },

@@ -1,5 +1,5 @@
 // The reliability and security battery's world (tests/fuzz, tests/security, tests/faults): two
-// organisations, each with every kind of row the API can show (POS data, API keys, audit events,
+// organisations, each with every kind of row the API can show (POS and partner data, API keys, audit events,
 // webhook subscriptions with deliveries), an all-scope API key and an owner session, and
 // credentials made straight in the database (no login round trip, no scrypt per request).
 import { randomUUID } from 'node:crypto';
@@ -8,6 +8,7 @@ import type request from 'supertest';
 import { csrfTokenFor, newSessionToken, SESSION_COOKIE } from '../../src/auth/session-token';
 import { DEVELOPMENT_SECRETS_KEY, encryptSecret, generateSecret } from '../../src/webhooks/secrets';
 import { createApiKey, createOrg, createUser } from './factories';
+import { createLead, createPartnerPipeline, createProduct } from './partner-factories';
 import { createClient, createFamille, createProduit, createPromotion, createTicket } from './pos-factories';
 import { allScopes, type SpecOp } from './spec-ops';
 
@@ -70,6 +71,10 @@ export async function seedTenant(db: pg.Pool, marker: string): Promise<Tenant> {
   await createTicket(db, org.id, { facture: { numero: `${marker}-F1`, societe: `${marker} SA`, numeroTva: 'BE0123456789' } });
   await createPromotion(db, org.id, { nom: `${marker} Happy hour`, produitIds: [produits[0]], familleIds: [famille] });
   await createPromotion(db, org.id, { nom: `${marker} 3 pour 2`, type: 'n_for_m', actif: false });
+  // Partner data (seed 001): team, catalogue, a booking link, leads, a call, a payment with commissions.
+  await createPartnerPipeline(db, org.id, marker);
+  await createLead(db, org.id, { firstName: `${marker} Noor`, email: null, status: 'new' });
+  await createProduct(db, org.id, { name: `${marker} Lunch club`, billing: 'recurring', active: false });
   await db.query(
     `INSERT INTO audit_events (org_id, actor_type, actor_id, action, target_type, target_id, metadata)
      VALUES ($1, 'user', $2, 'api_key.created', 'api_key', $3, $4), ($1, 'system', NULL, 'webhook.disabled', 'webhook', $5, '{}')`,

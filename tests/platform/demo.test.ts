@@ -16,7 +16,12 @@ describe('demo bootstrap', () => {
     const demo = created[0] as Extract<typeof a, { created: true }>;
     const who = await h.api.get('/api/v1/whoami').set('X-API-Key', demo.key).expect(200);
     expect(who.body.organisation).toMatchObject({ slug: 'demo', edition: 'group' });
-    expect(who.body.scopes).toEqual(['read:catalogue', 'read:clients', 'read:tickets', 'read:promotions']);
+    expect(who.body.scopes).toEqual([
+      'read:team', 'read:leads', 'read:calls', 'read:booking_links', 'read:products', 'read:payments', // partner (seed 001)
+      'read:catalogue', 'read:clients', 'read:tickets', 'read:promotions', // pos (seed 000)
+    ]);
+    // Seed 001's first request, with the printed key.
+    await h.api.get('/api/v1/leads').set('Authorization', `Bearer ${demo.key}`).expect(200);
     await h.api.post('/api/v1/auth/login').send({ email: 'owner@demo.test', password: 'demo password 1' }).expect(200);
     expect((await ensureDemo(h.db, modules)).created).toBe(false);
   });

@@ -5,9 +5,9 @@
 // with exactly the headers curl sends. The seed's X-RateLimit-* headers come with the answer.
 import { createOrg, createUser, signIn } from '../helpers/factories';
 import { startHarness, type Harness } from '../helpers/harness';
+import { createLead } from '../helpers/partner-factories';
 
-// The second request of the seed; /api/v1/leads once the partner operations are in (same key).
-const AUTHENTICATED_PATH = '/api/v1/produits';
+const AUTHENTICATED_PATH = '/api/v1/leads';
 const CURL = { 'User-Agent': 'curl/8.5.0', Accept: '*/*' };
 
 describe("seed 001's first request", () => {
@@ -18,8 +18,9 @@ describe("seed 001's first request", () => {
     const org = await createOrg(h.db, { edition: 'group' });
     const owner = await signIn(h.api, await createUser(h.db, { orgId: org.id, role: 'owner' }));
     const created = await h.api.post('/api/v1/api-keys').set('Cookie', owner.cookie).set('X-CSRF-Token', owner.csrf)
-      .send({ name: 'Postman Testing', scopes: ['read:catalogue', 'read:leads'] }).expect(201);
+      .send({ name: 'Postman Testing', scopes: ['read:leads'] }).expect(201);
     key = created.body.key;
+    await createLead(h.db, org.id, { firstName: 'Julie' });
   });
   afterAll(() => h.close());
 
@@ -30,7 +31,7 @@ describe("seed 001's first request", () => {
 
   it('curl -H "Authorization: Bearer <key>" answers with data and the seed\'s rate-limit headers (100/min: a partner key)', async () => {
     const res = await h.api.get(AUTHENTICATED_PATH).set(CURL).set('Authorization', `Bearer ${key}`).expect(200);
-    expect(res.body).toMatchObject({ items: expect.any(Array), total: expect.any(Number) });
+    expect(res.body).toMatchObject({ items: [expect.objectContaining({ first_name: 'Julie' })], total: 1 });
     expect(res.headers['x-ratelimit-limit']).toBe('100');
     expect(Number(res.headers['x-ratelimit-remaining'])).toBe(99);
     expect(res.headers['x-ratelimit-reset']).toMatch(/^\d{10}$/); // Unix seconds
