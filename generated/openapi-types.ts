@@ -1019,6 +1019,181 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "team_member.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * team_member.created
+         * @description A team member was added to the sales team.
+         *
+         *     POSTed to every active subscription listing `team_member.created`, signed (Standard Webhooks v1),
+         *     at least once: answer 2xx within 15 seconds to acknowledge it (do the work afterwards). Any
+         *     other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h,
+         *     24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the subscription off.
+         */
+        post: operations["teamMemberCreatedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "lead.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * lead.created
+         * @description A lead was created (from a booking link, a form, an import…).
+         *
+         *     POSTed to every active subscription listing `lead.created`, signed (Standard Webhooks v1),
+         *     at least once: answer 2xx within 15 seconds to acknowledge it (do the work afterwards). Any
+         *     other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h,
+         *     24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the subscription off.
+         */
+        post: operations["leadCreatedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "lead.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * lead.updated
+         * @description A lead changed (status, assignment, contact details…). An update that changes nothing sends nothing.
+         *
+         *     POSTed to every active subscription listing `lead.updated`, signed (Standard Webhooks v1),
+         *     at least once: answer 2xx within 15 seconds to acknowledge it (do the work afterwards). Any
+         *     other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h,
+         *     24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the subscription off.
+         */
+        post: operations["leadUpdatedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "call.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * call.completed
+         * @description A call was completed: sent once, when its status becomes `completed` (or when it is recorded completed).
+         *
+         *     POSTed to every active subscription listing `call.completed`, signed (Standard Webhooks v1),
+         *     at least once: answer 2xx within 15 seconds to acknowledge it (do the work afterwards). Any
+         *     other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h,
+         *     24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the subscription off.
+         */
+        post: operations["callCompletedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "call.canceled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * call.canceled
+         * @description A call was canceled: sent once, when its status becomes `canceled` (or when it is recorded canceled).
+         *
+         *     POSTed to every active subscription listing `call.canceled`, signed (Standard Webhooks v1),
+         *     at least once: answer 2xx within 15 seconds to acknowledge it (do the work afterwards). Any
+         *     other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h,
+         *     24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the subscription off.
+         */
+        post: operations["callCanceledEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payment.succeeded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payment.succeeded
+         * @description A payment succeeded: sent once, when its status becomes `succeeded` (or when it is recorded succeeded). Its commissions are in `data`.
+         *
+         *     POSTed to every active subscription listing `payment.succeeded`, signed (Standard Webhooks v1),
+         *     at least once: answer 2xx within 15 seconds to acknowledge it (do the work afterwards). Any
+         *     other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h,
+         *     24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the subscription off.
+         */
+        post: operations["paymentSucceededEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payment.refunded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payment.refunded
+         * @description A payment was refunded, in part or in full: sent at each refund (when `amount_refunded` grows).
+         *
+         *     POSTed to every active subscription listing `payment.refunded`, signed (Standard Webhooks v1),
+         *     at least once: answer 2xx within 15 seconds to acknowledge it (do the work afterwards). Any
+         *     other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h,
+         *     24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the subscription off.
+         */
+        post: operations["paymentRefundedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "webhook.test": {
         parameters: {
             query?: never;
@@ -1863,7 +2038,7 @@ export interface components {
          *     within v1.
          * @enum {string}
          */
-        WebhookEventType: "client.created" | "client.updated" | "produit.created" | "produit.updated" | "promotion.created" | "promotion.updated" | "ticket.created";
+        WebhookEventType: "call.canceled" | "call.completed" | "client.created" | "client.updated" | "lead.created" | "lead.updated" | "payment.refunded" | "payment.succeeded" | "produit.created" | "produit.updated" | "promotion.created" | "promotion.updated" | "team_member.created" | "ticket.created";
         /**
          * @description A webhook subscription: where to POST which events. Never its signing secret, which is shown
          *     once, at creation and at each rotation.
@@ -2128,6 +2303,118 @@ export interface components {
              * @example This is a test event from Aura.
              */
             message: string;
+        };
+        /** @description The payload of `team_member.created`. */
+        WebhookEventTeamMemberCreated: {
+            id: components["schemas"]["WebhookEventId"];
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "team_member.created";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             */
+            timestamp: string;
+            /** @description The team member, as `GET /api/v1/team-members/{id}` returns it. */
+            data: components["schemas"]["TeamMember"];
+        };
+        /** @description The payload of `lead.created`. */
+        WebhookEventLeadCreated: {
+            id: components["schemas"]["WebhookEventId"];
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "lead.created";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             */
+            timestamp: string;
+            /** @description The lead, as `GET /api/v1/leads/{id}` returns it. */
+            data: components["schemas"]["Lead"];
+        };
+        /** @description The payload of `lead.updated`. */
+        WebhookEventLeadUpdated: {
+            id: components["schemas"]["WebhookEventId"];
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "lead.updated";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             */
+            timestamp: string;
+            /** @description The lead as changed, as `GET /api/v1/leads/{id}` returns it. */
+            data: components["schemas"]["Lead"];
+        };
+        /** @description The payload of `call.completed`. */
+        WebhookEventCallCompleted: {
+            id: components["schemas"]["WebhookEventId"];
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "call.completed";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             */
+            timestamp: string;
+            /** @description The call, with its outcome, as `GET /api/v1/calls/{id}` returns it. */
+            data: components["schemas"]["Call"];
+        };
+        /** @description The payload of `call.canceled`. */
+        WebhookEventCallCanceled: {
+            id: components["schemas"]["WebhookEventId"];
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "call.canceled";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             */
+            timestamp: string;
+            /** @description The call, as `GET /api/v1/calls/{id}` returns it. */
+            data: components["schemas"]["Call"];
+        };
+        /** @description The payload of `payment.succeeded`. */
+        WebhookEventPaymentSucceeded: {
+            id: components["schemas"]["WebhookEventId"];
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "payment.succeeded";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             */
+            timestamp: string;
+            /** @description The payment with its commissions, as `GET /api/v1/payments/{id}` returns it. */
+            data: components["schemas"]["Payment"];
+        };
+        /** @description The payload of `payment.refunded`. */
+        WebhookEventPaymentRefunded: {
+            id: components["schemas"]["WebhookEventId"];
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "payment.refunded";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             */
+            timestamp: string;
+            /** @description The payment after the refund, as `GET /api/v1/payments/{id}` returns it. */
+            data: components["schemas"]["Payment"];
         };
         /** @description The payload of `client.created`, sent when a customer was created. */
         WebhookEventClientCreated: {
@@ -3121,6 +3408,13 @@ export type WebhookEventTypeInfo = components['schemas']['WebhookEventTypeInfo']
 export type WebhookEventTypeList = components['schemas']['WebhookEventTypeList'];
 export type WebhookEventId = components['schemas']['WebhookEventId'];
 export type WebhookTestData = components['schemas']['WebhookTestData'];
+export type WebhookEventTeamMemberCreated = components['schemas']['WebhookEventTeamMemberCreated'];
+export type WebhookEventLeadCreated = components['schemas']['WebhookEventLeadCreated'];
+export type WebhookEventLeadUpdated = components['schemas']['WebhookEventLeadUpdated'];
+export type WebhookEventCallCompleted = components['schemas']['WebhookEventCallCompleted'];
+export type WebhookEventCallCanceled = components['schemas']['WebhookEventCallCanceled'];
+export type WebhookEventPaymentSucceeded = components['schemas']['WebhookEventPaymentSucceeded'];
+export type WebhookEventPaymentRefunded = components['schemas']['WebhookEventPaymentRefunded'];
 export type WebhookEventClientCreated = components['schemas']['WebhookEventClientCreated'];
 export type WebhookEventClientUpdated = components['schemas']['WebhookEventClientUpdated'];
 export type WebhookEventProduitCreated = components['schemas']['WebhookEventProduitCreated'];
@@ -6297,6 +6591,293 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["WebhookEventTicketCreated"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged; any 2xx status does. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone; the subscription is switched off and nothing more is sent to it. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    teamMemberCreatedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (`msg_…`), the same in every retry of it. Store the ids you have processed and drop a repeat. */
+                "webhook-id": components["parameters"]["webhook-id"];
+                /** @description When this attempt was signed, in Unix seconds. Refuse a message more than 5 minutes away from your clock (replay protection). */
+                "webhook-timestamp": components["parameters"]["webhook-timestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the
+                 *     bytes of your secret (the base64 after `whsec_`). After a secret rotation, for 24 hours, two
+                 *     signatures separated by a space (new, then previous): accept the message if any one matches.
+                 *     Any Standard Webhooks library verifies it (`new Webhook(secret).verify(body, headers)`).
+                 */
+                "webhook-signature": components["parameters"]["webhook-signature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventTeamMemberCreated"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged; any 2xx status does. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone; the subscription is switched off and nothing more is sent to it. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    leadCreatedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (`msg_…`), the same in every retry of it. Store the ids you have processed and drop a repeat. */
+                "webhook-id": components["parameters"]["webhook-id"];
+                /** @description When this attempt was signed, in Unix seconds. Refuse a message more than 5 minutes away from your clock (replay protection). */
+                "webhook-timestamp": components["parameters"]["webhook-timestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the
+                 *     bytes of your secret (the base64 after `whsec_`). After a secret rotation, for 24 hours, two
+                 *     signatures separated by a space (new, then previous): accept the message if any one matches.
+                 *     Any Standard Webhooks library verifies it (`new Webhook(secret).verify(body, headers)`).
+                 */
+                "webhook-signature": components["parameters"]["webhook-signature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventLeadCreated"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged; any 2xx status does. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone; the subscription is switched off and nothing more is sent to it. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    leadUpdatedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (`msg_…`), the same in every retry of it. Store the ids you have processed and drop a repeat. */
+                "webhook-id": components["parameters"]["webhook-id"];
+                /** @description When this attempt was signed, in Unix seconds. Refuse a message more than 5 minutes away from your clock (replay protection). */
+                "webhook-timestamp": components["parameters"]["webhook-timestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the
+                 *     bytes of your secret (the base64 after `whsec_`). After a secret rotation, for 24 hours, two
+                 *     signatures separated by a space (new, then previous): accept the message if any one matches.
+                 *     Any Standard Webhooks library verifies it (`new Webhook(secret).verify(body, headers)`).
+                 */
+                "webhook-signature": components["parameters"]["webhook-signature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventLeadUpdated"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged; any 2xx status does. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone; the subscription is switched off and nothing more is sent to it. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    callCompletedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (`msg_…`), the same in every retry of it. Store the ids you have processed and drop a repeat. */
+                "webhook-id": components["parameters"]["webhook-id"];
+                /** @description When this attempt was signed, in Unix seconds. Refuse a message more than 5 minutes away from your clock (replay protection). */
+                "webhook-timestamp": components["parameters"]["webhook-timestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the
+                 *     bytes of your secret (the base64 after `whsec_`). After a secret rotation, for 24 hours, two
+                 *     signatures separated by a space (new, then previous): accept the message if any one matches.
+                 *     Any Standard Webhooks library verifies it (`new Webhook(secret).verify(body, headers)`).
+                 */
+                "webhook-signature": components["parameters"]["webhook-signature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventCallCompleted"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged; any 2xx status does. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone; the subscription is switched off and nothing more is sent to it. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    callCanceledEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (`msg_…`), the same in every retry of it. Store the ids you have processed and drop a repeat. */
+                "webhook-id": components["parameters"]["webhook-id"];
+                /** @description When this attempt was signed, in Unix seconds. Refuse a message more than 5 minutes away from your clock (replay protection). */
+                "webhook-timestamp": components["parameters"]["webhook-timestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the
+                 *     bytes of your secret (the base64 after `whsec_`). After a secret rotation, for 24 hours, two
+                 *     signatures separated by a space (new, then previous): accept the message if any one matches.
+                 *     Any Standard Webhooks library verifies it (`new Webhook(secret).verify(body, headers)`).
+                 */
+                "webhook-signature": components["parameters"]["webhook-signature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventCallCanceled"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged; any 2xx status does. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone; the subscription is switched off and nothing more is sent to it. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    paymentSucceededEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (`msg_…`), the same in every retry of it. Store the ids you have processed and drop a repeat. */
+                "webhook-id": components["parameters"]["webhook-id"];
+                /** @description When this attempt was signed, in Unix seconds. Refuse a message more than 5 minutes away from your clock (replay protection). */
+                "webhook-timestamp": components["parameters"]["webhook-timestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the
+                 *     bytes of your secret (the base64 after `whsec_`). After a secret rotation, for 24 hours, two
+                 *     signatures separated by a space (new, then previous): accept the message if any one matches.
+                 *     Any Standard Webhooks library verifies it (`new Webhook(secret).verify(body, headers)`).
+                 */
+                "webhook-signature": components["parameters"]["webhook-signature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventPaymentSucceeded"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged; any 2xx status does. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone; the subscription is switched off and nothing more is sent to it. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    paymentRefundedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (`msg_…`), the same in every retry of it. Store the ids you have processed and drop a repeat. */
+                "webhook-id": components["parameters"]["webhook-id"];
+                /** @description When this attempt was signed, in Unix seconds. Refuse a message more than 5 minutes away from your clock (replay protection). */
+                "webhook-timestamp": components["parameters"]["webhook-timestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the
+                 *     bytes of your secret (the base64 after `whsec_`). After a secret rotation, for 24 hours, two
+                 *     signatures separated by a space (new, then previous): accept the message if any one matches.
+                 *     Any Standard Webhooks library verifies it (`new Webhook(secret).verify(body, headers)`).
+                 */
+                "webhook-signature": components["parameters"]["webhook-signature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventPaymentRefunded"];
             };
         };
         responses: {

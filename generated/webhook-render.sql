@@ -5,12 +5,19 @@
 -- body is checked when created: a missing render function stops the boot, naming it.
 CREATE OR REPLACE FUNCTION webhook_render(p_type text, p_org uuid, p_id uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
   SELECT CASE p_type
+    WHEN 'call.canceled' THEN partner_call_by_id(p_org, p_id)
+    WHEN 'call.completed' THEN partner_call_by_id(p_org, p_id)
     WHEN 'client.created' THEN pos_client_by_id(p_org, p_id)
     WHEN 'client.updated' THEN pos_client_by_id(p_org, p_id)
+    WHEN 'lead.created' THEN partner_lead_by_id(p_org, p_id)
+    WHEN 'lead.updated' THEN partner_lead_by_id(p_org, p_id)
+    WHEN 'payment.refunded' THEN partner_payment_by_id(p_org, p_id)
+    WHEN 'payment.succeeded' THEN partner_payment_by_id(p_org, p_id)
     WHEN 'produit.created' THEN pos_produit_by_id(p_org, p_id)
     WHEN 'produit.updated' THEN pos_produit_by_id(p_org, p_id)
     WHEN 'promotion.created' THEN pos_promotion_by_id(p_org, p_id)
     WHEN 'promotion.updated' THEN pos_promotion_by_id(p_org, p_id)
+    WHEN 'team_member.created' THEN partner_team_member_by_id(p_org, p_id)
     WHEN 'ticket.created' THEN pos_ticket_by_id(p_org, p_id)
   END
 $$;
