@@ -116,6 +116,16 @@ describe('partner webhook events', () => {
     ]);
   });
 
+  it('a no-op update changes nothing, not even updated_at (any table: the shared set_updated_at)', async () => {
+    const lead = await createLead(w.h.db, w.orgId, { firstName: 'Same' });
+    const stamp = async () => (await w.h.db.query('SELECT updated_at FROM leads WHERE id = $1', [lead])).rows[0].updated_at.getTime();
+    const before = await stamp();
+    await w.h.db.query(`UPDATE leads SET status = status WHERE id = $1`, [lead]);
+    expect(await stamp()).toBe(before);
+    await w.h.db.query(`UPDATE leads SET status = 'contacted' WHERE id = $1`, [lead]);
+    expect(await stamp()).toBeGreaterThan(before);
+  });
+
   it('a rolled-back change publishes nothing', async () => {
     const { webhook } = await subscribe(['lead.created']);
     const c = await w.h.db.connect();
