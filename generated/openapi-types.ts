@@ -1090,17 +1090,17 @@ export interface components {
         Whoami: {
             organisation: components["schemas"]["Organisation"];
             /**
-             * @description `api_key` for `X-API-Key` / `Authorization: Bearer`, `session` for the console cookie.
+             * @description `api_key` for `X-API-Key` / `Authorization: Bearer ak_…`, `jwt` for an identity-provider token under `Authorization: Bearer` (scopes from its role), `session` for the console cookie.
              * @enum {string}
              */
-            credential_type: "api_key" | "session";
+            credential_type: "api_key" | "session" | "jwt";
             /** @description The key used, for `api_key` credentials; else null. */
             api_key: components["schemas"]["ApiKey"] | null;
             /** @description The signed-in user, for `session` credentials; else null. */
             user: components["schemas"]["User"] | null;
             /** @description What this credential may read (a session has every scope its role allows). */
             scopes: components["schemas"]["Scope"][];
-            /** @description For `api_key` credentials, the key's rate-limit state (including this request); else null. */
+            /** @description For `api_key` credentials, the key's rate-limit state (including this request); for `jwt`, the same with `key_*` standing for the identity-provider user's own window; else null. */
             rate_limit: components["schemas"]["RateLimitState"] | null;
         };
         /** @description One thing that happened in the organisation, and who did it. */
