@@ -2,7 +2,9 @@
 import type { HandlerMap } from '../src/handler';
 import type { ApiModule } from '../src/module';
 import { createApiKey } from '../handlers/access/createApiKey';
+import { createIdentityLink } from '../handlers/access/createIdentityLink';
 import { createWebhook } from '../handlers/webhooks/createWebhook';
+import { deleteIdentityLink } from '../handlers/access/deleteIdentityLink';
 import { deleteWebhook } from '../handlers/webhooks/deleteWebhook';
 import { getApiKey } from '../handlers/access/getApiKey';
 import { getClient } from '../handlers/pos/getClient';
@@ -18,6 +20,7 @@ import { listApiKeys } from '../handlers/access/listApiKeys';
 import { listAuditEvents } from '../handlers/access/listAuditEvents';
 import { listClients } from '../handlers/pos/listClients';
 import { listFamilles } from '../handlers/pos/listFamilles';
+import { listIdentityLinks } from '../handlers/access/listIdentityLinks';
 import { listProduits } from '../handlers/pos/listProduits';
 import { listPromotions } from '../handlers/pos/listPromotions';
 import { listTickets } from '../handlers/pos/listTickets';
@@ -36,7 +39,9 @@ import { moduleDefinition as pos } from '../handlers/pos/module';
 /** Every operationId in the spec → its handler (exhaustive by type: HandlerMap). */
 export const handlers: HandlerMap = {
   createApiKey,
+  createIdentityLink,
   createWebhook,
+  deleteIdentityLink,
   deleteWebhook,
   getApiKey,
   getClient,
@@ -52,6 +57,7 @@ export const handlers: HandlerMap = {
   listAuditEvents,
   listClients,
   listFamilles,
+  listIdentityLinks,
   listProduits,
   listPromotions,
   listTickets,

@@ -3,7 +3,7 @@
 import type { operations } from './openapi-types';
 
 /** Every operationId in the spec. */
-export const operationIds = ['createApiKey', 'createWebhook', 'deleteWebhook', 'getApiKey', 'getClient', 'getFamille', 'getHealth', 'getMe', 'getProduit', 'getPromotion', 'getTicket', 'getWebhook', 'getWhoami', 'listApiKeys', 'listAuditEvents', 'listClients', 'listFamilles', 'listProduits', 'listPromotions', 'listTickets', 'listWebhookDeliveries', 'listWebhookEventTypes', 'listWebhooks', 'login', 'logout', 'retryWebhookDelivery', 'revokeApiKey', 'rotateWebhookSecret', 'testWebhook', 'updateWebhook'] as const;
+export const operationIds = ['createApiKey', 'createIdentityLink', 'createWebhook', 'deleteIdentityLink', 'deleteWebhook', 'getApiKey', 'getClient', 'getFamille', 'getHealth', 'getMe', 'getProduit', 'getPromotion', 'getTicket', 'getWebhook', 'getWhoami', 'listApiKeys', 'listAuditEvents', 'listClients', 'listFamilles', 'listIdentityLinks', 'listProduits', 'listPromotions', 'listTickets', 'listWebhookDeliveries', 'listWebhookEventTypes', 'listWebhooks', 'login', 'logout', 'retryWebhookDelivery', 'revokeApiKey', 'rotateWebhookSecret', 'testWebhook', 'updateWebhook'] as const;
 export type OperationId = (typeof operationIds)[number];
 
 export interface OperationInfo {
@@ -17,7 +17,9 @@ export interface OperationInfo {
 
 export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   createApiKey: { method: 'post', path: '/api/v1/api-keys', security: [{"SessionCookie":["owner"]}], public: false },
+  createIdentityLink: { method: 'post', path: '/api/v1/identity-links', security: [{"SessionCookie":["owner"]}], public: false },
   createWebhook: { method: 'post', path: '/api/v1/webhooks', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
+  deleteIdentityLink: { method: 'delete', path: '/api/v1/identity-links/{id}', security: [{"SessionCookie":["owner"]}], public: false },
   deleteWebhook: { method: 'delete', path: '/api/v1/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
   getApiKey: { method: 'get', path: '/api/v1/api-keys/{id}', security: [{"SessionCookie":["owner","admin"]}], public: false },
   getClient: { method: 'get', path: '/api/v1/clients/{id}', security: [{"ApiKeyHeader":["read:clients"]},{"BearerAuth":["read:clients"]},{"SessionCookie":[]}], public: false },
@@ -33,6 +35,7 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   listAuditEvents: { method: 'get', path: '/api/v1/audit-events', security: [{"SessionCookie":["owner","admin"]}], public: false },
   listClients: { method: 'get', path: '/api/v1/clients', security: [{"ApiKeyHeader":["read:clients"]},{"BearerAuth":["read:clients"]},{"SessionCookie":[]}], public: false },
   listFamilles: { method: 'get', path: '/api/v1/familles', security: [{"ApiKeyHeader":["read:catalogue"]},{"BearerAuth":["read:catalogue"]},{"SessionCookie":[]}], public: false },
+  listIdentityLinks: { method: 'get', path: '/api/v1/identity-links', security: [{"SessionCookie":["owner"]}], public: false },
   listProduits: { method: 'get', path: '/api/v1/produits', security: [{"ApiKeyHeader":["read:catalogue"]},{"BearerAuth":["read:catalogue"]},{"SessionCookie":[]}], public: false },
   listPromotions: { method: 'get', path: '/api/v1/promotions', security: [{"ApiKeyHeader":["read:promotions"]},{"BearerAuth":["read:promotions"]},{"SessionCookie":[]}], public: false },
   listTickets: { method: 'get', path: '/api/v1/tickets', security: [{"ApiKeyHeader":["read:tickets"]},{"BearerAuth":["read:tickets"]},{"SessionCookie":[]}], public: false },
