@@ -2,6 +2,8 @@
 // JWKS server on 127.0.0.1 with keys made here; the app's clock is injected, so token lifetimes,
 // key-cache bounds and rate-limit windows move without sleeping.
 import { createHmac } from 'node:crypto';
+import { scopes } from '../../generated/operations';
+import { loadConfig } from '../../src/config';
 import { createOrg } from '../helpers/factories';
 import { startHarness, type Harness } from '../helpers/harness';
 import { b64url, IdentityProvider, type SigningKey } from '../helpers/identity-provider';
@@ -239,4 +241,44 @@ describe('a plain OIDC issuer, and a networkless PEM key', () => {
       await h.close();
     }
   });
+});
+
+describe('JWT configuration is checked at start', () => {
+  it('defaults: admin holds every read scope and webhooks:read, member every read scope but payments and clients', () => {
+    const cfg = loadConfig({ JWT_ISSUER: 'https://clerk.example.com' }).jwt!;
+    expect(cfg).toMatchObject({ jwksUrl: 'https://clerk.example.com/.well-known/jwks.json', claims: 'clerk', clockToleranceS: 5, jwksMaxStaleS: 600, userRateLimitPerMinute: 100, authorizedParties: [] });
+    const reads = scopes.filter((s) => s.startsWith('read:'));
+    expect([...cfg.roleScopes.admin].sort()).toEqual([...reads, 'webhooks:read'].sort());
+    expect([...cfg.roleScopes.member].sort()).toEqual(reads.filter((s) => s !== 'read:payments' && s !== 'read:clients').sort());
+    expect(loadConfig({}).jwt).toBeUndefined();
+  });
+
+  it.each([
+    [{ JWT_ISSUER: 'http://idp.example.com', NODE_ENV: 'production' }, /^JWT_ISSUER must be an https:\/\/ URL in production/],
+    [{ JWT_ISSUER: 'https://idp.example.com', JWT_JWKS_URL: 'http://idp.example.com/keys', NODE_ENV: 'production' }, /^JWT_JWKS_URL must be an https:\/\/ URL/],
+    [{ JWT_ISSUER: 'not a url' }, /^JWT_ISSUER must be an https:\/\/ URL/],
+    [{ JWT_ISSUER: 'https://idp.example.com', JWT_CLAIMS: 'auth0' }, /^JWT_CLAIMS must be one of clerk, oidc/],
+    [{ JWT_ISSUER: 'https://idp.example.com', JWT_ROLE_SCOPES: '{"admin":["write:everything"]}' }, /^JWT_ROLE_SCOPES: role "admin" must list known scopes/],
+    [{ JWT_ISSUER: 'https://idp.example.com', JWT_ROLE_SCOPES: '[' }, /^JWT_ROLE_SCOPES must be a JSON object/],
+    [{ JWT_ISSUER: 'https://idp.example.com', JWT_PUBLIC_KEY: 'abc' }, /^JWT_PUBLIC_KEY must be a PEM public key/],
+    [{ JWT_ISSUER: 'https://idp.example.com', JWT_AUTHORIZED_PARTIES: 'https://app.example.com/' }, /^JWT_AUTHORIZED_PARTIES must be comma-separated origins/],
+  ])('%j → refused naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
+describe('garbage of JWT shape', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ env: { JWT_ISSUER: 'http://127.0.0.1:9/', JWT_JWKS_URL: 'http://127.0.0.1:9/jwks' } });
+  });
+  afterAll(() => h.close());
+
+  it.each(['a.b.c', `${b64url('x')}.${b64url({})}.sig`, `${b64url({ alg: 'RS256' })}.not-json.sig`, `${b64url({ alg: 'RS256', crit: ['x'] })}.${b64url({})}.c2ln`])(
+    '%s → 401 invalid_token, never a 500 (nor a key fetch: the issuer here is unreachable)',
+    async (token) => {
+      const res = await h.api.get('/api/v1/whoami').set('Authorization', bearer(token)).expect(401);
+      expectInvalidToken(res, /not valid/);
+    },
+  );
 });

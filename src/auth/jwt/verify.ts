@@ -32,9 +32,11 @@ export class JwtVerifier {
 
   async verify(token: string, now: Date): Promise<VerifiedToken> {
     const { cfg, keys } = this;
-    const { errors, jwtVerify } = await loadJose();
+    const { decodeJwt, errors, jwtVerify } = await loadJose();
     let payload: JWTPayload;
     try {
+      // Unverified first look: a malformed token or another issuer's never costs a key fetch.
+      if (decodeJwt(token).iss !== cfg.issuer) throw new errors.JWTClaimValidationFailed('unexpected "iss" claim value', {}, 'iss', 'check_failed');
       const key = keys instanceof RemoteKeySet ? (h: Parameters<RemoteKeySet['getKey']>[0], t: Parameters<RemoteKeySet['getKey']>[1]) => keys.getKey(h, t, now.getTime()) : keys;
       ({ payload } = await jwtVerify(token, key, {
         issuer: cfg.issuer,
