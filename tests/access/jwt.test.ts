@@ -282,3 +282,30 @@ describe('garbage of JWT shape', () => {
     },
   );
 });
+
+describe('the audit log names an identity-provider user', () => {
+  it('a JWT user whose role may write webhooks creates one: actor user, no id, issuer and subject in metadata', async () => {
+    const idp = await IdentityProvider.start();
+    const key = await idp.newKey();
+    const h = await startHarness({
+      env: {
+        JWT_ISSUER: idp.issuer,
+        JWT_PUBLIC_KEY: await idp.publicPem(key),
+        JWT_ROLE_SCOPES: '{"admin":["webhooks:write","read:clients"]}',
+        WEBHOOKS_ALLOW_INSECURE_URLS: 'true',
+        WEBHOOK_WORKER: 'off',
+      },
+    });
+    try {
+      const org = await createOrg(h.db, { edition: 'group' });
+      await link(h, org.id, idp.issuer, 'org_W');
+      const token = await idp.sign(key, Date.now(), { v: 2, o: { id: 'org_W', rol: 'admin' }, sub: 'user_writer' });
+      const res = await h.api.post('/api/v1/webhooks').set('Authorization', bearer(token)).send({ url: 'http://127.0.0.1:9/hook', events: ['client.created'] }).expect(201);
+      const { rows } = await h.db.query("SELECT actor_type, actor_id, metadata FROM audit_events WHERE action = 'webhook.created' AND target_id = $1", [res.body.webhook.id]);
+      expect(rows).toEqual([{ actor_type: 'user', actor_id: null, metadata: expect.objectContaining({ jwt_issuer: idp.issuer, jwt_subject: 'user_writer' }) }]);
+    } finally {
+      await h.close();
+      await idp.close();
+    }
+  });
+});
