@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { scopes as ALL_SCOPES } from '../generated/operations';
 
 // The environment, parsed once at start. A bad value stops the start with one line naming
@@ -96,7 +97,15 @@ function jwtConfig(env: Env, production: boolean) {
   };
   httpUrl('JWT_ISSUER', issuer);
   const publicKey = env.JWT_PUBLIC_KEY?.trim() || undefined;
-  if (publicKey && !publicKey.startsWith('-----BEGIN PUBLIC KEY-----')) throw new ConfigError('JWT_PUBLIC_KEY must be a PEM public key (-----BEGIN PUBLIC KEY-----)');
+  if (publicKey) {
+    let type: string | undefined;
+    try {
+      type = publicKey.startsWith('-----BEGIN PUBLIC KEY-----') ? createPublicKey(publicKey).asymmetricKeyType : undefined;
+    } catch {
+      // reported below
+    }
+    if (type !== 'rsa' && type !== 'ec') throw new ConfigError('JWT_PUBLIC_KEY must be a PEM RSA or EC public key (-----BEGIN PUBLIC KEY-----), for RS256 or ES256');
+  }
   return {
     issuer,
     /** Where the signing keys are fetched, unless JWT_PUBLIC_KEY gives the one key (networkless). */

@@ -260,7 +260,8 @@ describe('JWT configuration is checked at start', () => {
     [{ JWT_ISSUER: 'https://idp.example.com', JWT_CLAIMS: 'auth0' }, /^JWT_CLAIMS must be one of clerk, oidc/],
     [{ JWT_ISSUER: 'https://idp.example.com', JWT_ROLE_SCOPES: '{"admin":["write:everything"]}' }, /^JWT_ROLE_SCOPES: role "admin" must list known scopes/],
     [{ JWT_ISSUER: 'https://idp.example.com', JWT_ROLE_SCOPES: '[' }, /^JWT_ROLE_SCOPES must be a JSON object/],
-    [{ JWT_ISSUER: 'https://idp.example.com', JWT_PUBLIC_KEY: 'abc' }, /^JWT_PUBLIC_KEY must be a PEM public key/],
+    [{ JWT_ISSUER: 'https://idp.example.com', JWT_PUBLIC_KEY: 'abc' }, /^JWT_PUBLIC_KEY must be a PEM RSA or EC public key/],
+    [{ JWT_ISSUER: 'https://idp.example.com', JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nnot base64\n-----END PUBLIC KEY-----' }, /^JWT_PUBLIC_KEY must be a PEM RSA or EC public key/],
     [{ JWT_ISSUER: 'https://idp.example.com', JWT_AUTHORIZED_PARTIES: 'https://app.example.com/' }, /^JWT_AUTHORIZED_PARTIES must be comma-separated origins/],
   ])('%j → refused naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);

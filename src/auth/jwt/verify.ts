@@ -56,7 +56,7 @@ export class JwtVerifier {
     // jose accepts an `iat` in the future; a token issued later than now (beyond the skew) is forged or from a broken clock.
     if ((payload.iat as number) > now.getTime() / 1000 + cfg.clockToleranceS) throw invalidCredential('The token is not valid: "iat" is in the future');
     if (typeof payload.azp === 'string' && !cfg.authorizedParties.includes(payload.azp)) {
-      throw invalidCredential(`The token is not valid: its "azp" (${payload.azp}) is not an authorized party`);
+      throw invalidCredential('The token is not valid: its "azp" is not one of JWT_AUTHORIZED_PARTIES');
     }
     const membership = membershipOf(payload, cfg.claims);
     if (membership.pending) throw invalidCredential('The token is not valid: the session is pending (sts=pending); choose an organisation first');
