@@ -2,7 +2,9 @@
 import type { HandlerMap } from '../src/handler';
 import type { ApiModule } from '../src/module';
 import { createApiKey } from '../handlers/access/createApiKey';
+import { createIdentityLink } from '../handlers/access/createIdentityLink';
 import { createWebhook } from '../handlers/webhooks/createWebhook';
+import { deleteIdentityLink } from '../handlers/access/deleteIdentityLink';
 import { deleteWebhook } from '../handlers/webhooks/deleteWebhook';
 import { getApiKey } from '../handlers/access/getApiKey';
 import { getBookingLink } from '../handlers/partner/getBookingLink';
@@ -26,6 +28,7 @@ import { listBookingLinks } from '../handlers/partner/listBookingLinks';
 import { listCalls } from '../handlers/partner/listCalls';
 import { listClients } from '../handlers/pos/listClients';
 import { listFamilles } from '../handlers/pos/listFamilles';
+import { listIdentityLinks } from '../handlers/access/listIdentityLinks';
 import { listLeads } from '../handlers/partner/listLeads';
 import { listPayments } from '../handlers/partner/listPayments';
 import { listProducts } from '../handlers/partner/listProducts';
@@ -49,7 +52,9 @@ import { moduleDefinition as pos } from '../handlers/pos/module';
 /** Every operationId in the spec → its handler (exhaustive by type: HandlerMap). */
 export const handlers: HandlerMap = {
   createApiKey,
+  createIdentityLink,
   createWebhook,
+  deleteIdentityLink,
   deleteWebhook,
   getApiKey,
   getBookingLink,
@@ -73,6 +78,7 @@ export const handlers: HandlerMap = {
   listCalls,
   listClients,
   listFamilles,
+  listIdentityLinks,
   listLeads,
   listPayments,
   listProducts,

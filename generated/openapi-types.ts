@@ -195,6 +195,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/identity-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the organisation's identity-provider links
+         * @description The identity providers' organisations whose users' JWTs act in this organisation (see `BearerAuth`), newest first. Owners only.
+         */
+        get: operations["listIdentityLinks"];
+        put?: never;
+        /**
+         * Link an identity provider's organisation
+         * @description From now on, JWTs from `issuer` naming `external_org_id` as their organisation act in this
+         *     organisation, with the scopes of their role (`JWT_ROLE_SCOPES`). A provider organisation links
+         *     to one Aura organisation only: a second link is 409. Owners only. Writes an
+         *     `identity_link.created` audit event.
+         */
+        post: operations["createIdentityLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/identity-links/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Unlink an identity provider's organisation
+         * @description JWTs naming that provider organisation are refused (403) from the next request. Owners only.
+         *     Writes an `identity_link.deleted` audit event.
+         */
+        delete: operations["deleteIdentityLink"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/familles": {
         parameters: {
             query?: never;
@@ -1505,17 +1553,17 @@ export interface components {
         Whoami: {
             organisation: components["schemas"]["Organisation"];
             /**
-             * @description `api_key` for `X-API-Key` / `Authorization: Bearer`, `session` for the console cookie.
+             * @description `api_key` for `X-API-Key` / `Authorization: Bearer ak_…`, `jwt` for an identity-provider token under `Authorization: Bearer` (scopes from its role), `session` for the console cookie.
              * @enum {string}
              */
-            credential_type: "api_key" | "session";
+            credential_type: "api_key" | "session" | "jwt";
             /** @description The key used, for `api_key` credentials; else null. */
             api_key: components["schemas"]["ApiKey"] | null;
             /** @description The signed-in user, for `session` credentials; else null. */
             user: components["schemas"]["User"] | null;
             /** @description What this credential may read (a session has every scope its role allows). */
             scopes: components["schemas"]["Scope"][];
-            /** @description For `api_key` credentials, the key's rate-limit state (including this request); else null. */
+            /** @description For `api_key` credentials, the key's rate-limit state (including this request); for `jwt`, the same with `key_*` standing for the identity-provider user's own window; else null. */
             rate_limit: components["schemas"]["RateLimitState"] | null;
         };
         /** @description One thing that happened in the organisation, and who did it. */
@@ -1527,7 +1575,9 @@ export interface components {
             id: string;
             /**
              * @description Who acted:
-             *     * `user` — a member, signed in to the console (`actor_id` is the user's id)
+             *     * `user` — a member, signed in to the console (`actor_id` is the user's id), or a user of
+             *       the identity provider with a JWT (`actor_id` null; `metadata.jwt_issuer` and
+             *       `metadata.jwt_subject` say who)
              *     * `api_key` — an API key (`actor_id` is the key's id)
              *     * `system` — the service itself, or nobody signed in: an admin CLI command, a webhook
              *       disabled after failures, a failed sign-in (`actor_id` is null)
@@ -1550,6 +1600,8 @@ export interface components {
              *       sign-ins refused by the limiter (429) are not recorded one by one.
              *     * `api_key.created`, `api_key.revoked`
              *     * `member.added`
+             *     * `identity_link.created`, `identity_link.deleted` (an identity provider's organisation
+             *       linked or unlinked; `metadata` has its `issuer` and `external_org_id`)
              *     * `webhook.created`, `webhook.updated`, `webhook.deleted`, `webhook.secret_rotated`,
              *       `webhook.disabled`
              */
@@ -3078,6 +3130,48 @@ export interface components {
             /** @description The offset used. */
             offset: number;
         };
+        /**
+         * @description An identity provider's organisation linked to this one: JWTs from `issuer` whose organisation
+         *     claim (`o.id` or `org_id`) is `external_org_id` act in this organisation (see the `BearerAuth`
+         *     scheme).
+         */
+        IdentityLink: {
+            /**
+             * Format: uuid
+             * @description The link's id.
+             */
+            id: string;
+            /** @description The identity provider, exactly as its tokens' `iss` claim. */
+            issuer: string;
+            /** @description The provider's organisation id (e.g. Clerk's `org_2abc…`). */
+            external_org_id: string;
+            /**
+             * Format: date-time
+             * @description When it was linked.
+             */
+            created_at: string;
+        };
+        /** @description A page of identity-provider organisation links, newest first (created_at descending, then id). */
+        IdentityLinkList: {
+            /** @description The page's links, in the list's order. */
+            items: components["schemas"]["IdentityLink"][];
+            /** @description How many links the organisation has, over all pages. */
+            total: number;
+            /** @description The page size used. */
+            limit: number;
+            /** @description The offset used. */
+            offset: number;
+        };
+        /** @description A provider organisation to link to this one. */
+        IdentityLinkCreate: {
+            /**
+             * Format: uri
+             * @description The identity provider, exactly as its tokens' `iss` claim (the server's `JWT_ISSUER`).
+             */
+            issuer: string;
+            /** @description The provider's organisation id, as in its tokens' `o.id` (Clerk v2), `org_id` (Clerk v1, OIDC). */
+            external_org_id: string;
+        };
     };
     responses: {
         /** @description The request does not match the spec. `details` has one item per invalid field. */
@@ -3438,6 +3532,9 @@ export type CallList = components['schemas']['CallList'];
 export type Commission = components['schemas']['Commission'];
 export type Payment = components['schemas']['Payment'];
 export type PaymentList = components['schemas']['PaymentList'];
+export type IdentityLink = components['schemas']['IdentityLink'];
+export type IdentityLinkList = components['schemas']['IdentityLinkList'];
+export type IdentityLinkCreate = components['schemas']['IdentityLinkCreate'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
 export type ResponseForbidden = components['responses']['Forbidden'];
@@ -4094,6 +4191,145 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listIdentityLinks: {
+        parameters: {
+            query?: {
+                /** @description Page size. Out of range is a 400, not a silent clamp. */
+                limit?: components["parameters"]["Limit"];
+                /** @description How many items to skip, in the list's documented order. */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of links. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "5c0e7a52-3f1b-4d8e-a6c2-9b7d1e4f2a03",
+                     *           "issuer": "https://clerk.example.com",
+                     *           "external_org_id": "org_2abcDEF",
+                     *           "created_at": "2026-05-01T09:30:00Z"
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "limit": 50,
+                     *       "offset": 0
+                     *     }
+                     */
+                    "application/json": components["schemas"]["IdentityLinkList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createIdentityLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "issuer": "https://clerk.example.com",
+                 *       "external_org_id": "org_2abcDEF"
+                 *     }
+                 */
+                "application/json": components["schemas"]["IdentityLinkCreate"];
+            };
+        };
+        responses: {
+            /** @description The link. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5c0e7a52-3f1b-4d8e-a6c2-9b7d1e4f2a03",
+                     *       "issuer": "https://clerk.example.com",
+                     *       "external_org_id": "org_2abcDEF",
+                     *       "created_at": "2026-05-01T09:30:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["IdentityLink"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteIdentityLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unlinked. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -1,3 +1,6 @@
+import { createPublicKey } from 'node:crypto';
+import { scopes as ALL_SCOPES } from '../generated/operations';
+
 // The environment, parsed once at start. A bad value stops the start with one line naming
 // the variable (see README "Configuration" for every variable).
 
@@ -75,6 +78,77 @@ function insecureWebhookUrls(env: Env, production: boolean): boolean {
   return allowed;
 }
 
+/**
+ * The identity provider whose JWTs are bearer tokens (README "Sign in with an identity provider").
+ * Unset JWT_ISSUER: no JWT is accepted. A plain http issuer or key-set URL only outside production.
+ */
+function jwtConfig(env: Env, production: boolean) {
+  const issuer = env.JWT_ISSUER?.trim();
+  if (!issuer) return undefined;
+  const httpUrl = (name: string, raw: string) => {
+    let u: URL;
+    try {
+      u = new URL(raw);
+    } catch {
+      throw new ConfigError(`${name} must be an https:// URL (got "${raw}")`);
+    }
+    if (u.protocol !== 'https:' && !(u.protocol === 'http:' && !production)) throw new ConfigError(`${name} must be an https:// URL${production ? ' in production' : ''} (got "${raw}")`);
+    return raw;
+  };
+  httpUrl('JWT_ISSUER', issuer);
+  const publicKey = env.JWT_PUBLIC_KEY?.trim() || undefined;
+  if (publicKey) {
+    let type: string | undefined;
+    try {
+      type = publicKey.startsWith('-----BEGIN PUBLIC KEY-----') ? createPublicKey(publicKey).asymmetricKeyType : undefined;
+    } catch {
+      // reported below
+    }
+    if (type !== 'rsa' && type !== 'ec') throw new ConfigError('JWT_PUBLIC_KEY must be a PEM RSA or EC public key (-----BEGIN PUBLIC KEY-----), for RS256 or ES256');
+  }
+  return {
+    issuer,
+    /** Where the signing keys are fetched, unless JWT_PUBLIC_KEY gives the one key (networkless). */
+    jwksUrl: httpUrl('JWT_JWKS_URL', env.JWT_JWKS_URL?.trim() || `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`),
+    publicKey,
+    audience: env.JWT_AUDIENCE?.trim() || undefined,
+    /** Origins accepted in a token's `azp` claim (a token without `azp` passes, as Clerk documents). */
+    authorizedParties: origins(env, 'JWT_AUTHORIZED_PARTIES'),
+    claims: oneOf(env, 'JWT_CLAIMS', ['clerk', 'oidc'] as const, 'clerk'),
+    roleScopes: roleScopes(env, 'JWT_ROLE_SCOPES'),
+    clockToleranceS: int(env, 'JWT_CLOCK_TOLERANCE_S', 5, 0, 300),
+    /** How long fetched keys serve while the issuer is unreachable; past it JWTs get 503. */
+    jwksMaxStaleS: int(env, 'JWT_JWKS_MAX_STALE_S', 600, 1, 86_400),
+    /** Requests per 60 s sliding window for each identity-provider user (the organisation's budget applies too). */
+    userRateLimitPerMinute: int(env, 'JWT_USER_RATE_LIMIT_PER_MINUTE', 100, 1, 1_000_000_000),
+  };
+}
+
+const READ_SCOPES = ALL_SCOPES.filter((s) => s.startsWith('read:'));
+/** admin: every read scope and webhooks:read; member: every read scope but payments and clients. */
+const DEFAULT_ROLE_SCOPES: Readonly<Record<string, readonly string[]>> = {
+  admin: [...READ_SCOPES, 'webhooks:read'],
+  member: READ_SCOPES.filter((s) => s !== 'read:payments' && s !== 'read:clients'),
+};
+
+function roleScopes(env: Env, name: string): Readonly<Record<string, readonly string[]>> {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return DEFAULT_ROLE_SCOPES;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a JSON object of role → scope list, e.g. {"admin":["read:leads"]}`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`${name} must be a JSON object of role → scope list`);
+  for (const [role, list] of Object.entries(parsed)) {
+    if (!Array.isArray(list) || list.some((s) => !(ALL_SCOPES as readonly unknown[]).includes(s))) {
+      throw new ConfigError(`${name}: role "${role}" must list known scopes (${ALL_SCOPES.join(', ')})`);
+    }
+  }
+  return parsed as Record<string, readonly string[]>;
+}
+
 const NODE_ENVS = ['development', 'production', 'test'] as const;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -108,6 +182,7 @@ export function loadConfig(env: Env = process.env) {
     corsAllowedOrigins: origins(env, 'CORS_ALLOWED_ORIGINS'),
     /** Requests per 60 s sliding window for each console user (all their sessions together). */
     sessionRateLimitPerMinute: int(env, 'SESSION_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000_000),
+    jwt: jwtConfig(env, production),
     sessionTtlHours: int(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),
     /** Bearer token for GET /metrics; unset: /metrics is off (404). */
     metricsToken: env.METRICS_TOKEN || undefined,

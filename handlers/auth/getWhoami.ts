@@ -28,6 +28,22 @@ export const getWhoami: Handler<'getWhoami'> = async (ctx) => {
       },
     };
   }
+  if (p.kind === 'jwt_user') {
+    // The identity-provider user has no row of ours: its own window stands where a key's would.
+    const own = windowNamed(ctx.rateLimit!, 'user')!;
+    const org = windowNamed(ctx.rateLimit!, 'org')!;
+    return {
+      status: 200,
+      body: {
+        organisation,
+        credential_type: 'jwt',
+        api_key: null,
+        user: null,
+        scopes: scopesOf(p) as Scope[],
+        rate_limit: { key_limit: own.limit, key_remaining: own.remaining, org_limit: org.limit, org_remaining: org.remaining, window_seconds: WINDOW_SECONDS },
+      },
+    };
+  }
   const { rows } = await ctx.db.query('SELECT id, email, name FROM users WHERE id = $1', [p.userId]);
   return {
     status: 200,

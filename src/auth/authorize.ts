@@ -19,12 +19,15 @@ export function requirementFor(principal: Principal, security: SecurityRequireme
 export function authorize(principal: Principal, security: SecurityRequirements): void {
   const needs = requirementFor(principal, security);
   if (!needs) {
-    throw new ApiError('FORBIDDEN', principal.kind === 'user' ? 'This operation takes an API key, not a console session' : 'This operation needs a console session');
+    throw new ApiError('FORBIDDEN', principal.kind === 'user' ? 'This operation takes an API key, not a console session' : principal.kind === 'jwt_user' ? 'This operation takes an API key or a console session, not an identity-provider token' : 'This operation needs a console session');
   }
   if (principal.kind === 'user') {
     if (needs.length && !needs.includes(principal.role)) throw new ApiError('FORBIDDEN', `This needs the role ${needs.join(' or ')}; you are ${principal.role}`);
     return;
   }
   const missing = needs.filter((s) => !principal.scopes.includes(s));
-  if (missing.length) throw new ApiError('INSUFFICIENT_SCOPE', `This API key lacks the scope ${missing.join(', ')}`);
+  if (missing.length) {
+    const who = principal.kind === 'jwt_user' ? `The role ${principal.role}` : 'This API key';
+    throw new ApiError('INSUFFICIENT_SCOPE', `${who} lacks the scope ${missing.join(', ')}`);
+  }
 }

@@ -28,7 +28,21 @@ export interface SessionPrincipal extends PrincipalBase {
   role: Role;
 }
 
-export type Principal = KeyPrincipal | SessionPrincipal;
+/**
+ * A user of the configured identity provider, bearing its JWT: the organisation comes from the
+ * token's organisation claim (through identity_org_links), permissions from its role
+ * (JWT_ROLE_SCOPES). Like a key, it reaches the API operations, not the console's.
+ */
+export interface JwtPrincipal extends PrincipalBase {
+  kind: 'jwt_user';
+  /** The token's `sub` and `iss`: who, at which provider (no row of ours). */
+  subject: string;
+  issuer: string;
+  role: string;
+  scopes: readonly string[];
+}
+
+export type Principal = KeyPrincipal | SessionPrincipal | JwtPrincipal;
 
 /** The spec's security schemes (openapi.yaml components.securitySchemes). */
 export type SpecScheme = 'ApiKeyHeader' | 'BearerAuth' | 'SessionCookie';
@@ -37,6 +51,7 @@ export type SpecScheme = 'ApiKeyHeader' | 'BearerAuth' | 'SessionCookie';
 export const SCHEMES_OF: Record<Principal['kind'], readonly SpecScheme[]> = {
   api_key: ['ApiKeyHeader', 'BearerAuth'],
   user: ['SessionCookie'],
+  jwt_user: ['BearerAuth'],
 };
 
 /**
@@ -45,11 +60,18 @@ export const SCHEMES_OF: Record<Principal['kind'], readonly SpecScheme[]> = {
  * `whoami` answer alike for every kind of credential.
  */
 export function scopesOf(p: Principal): readonly string[] {
-  if (p.kind === 'api_key') return p.scopes;
+  if (p.kind === 'api_key' || p.kind === 'jwt_user') return p.scopes;
   return p.role === 'member' ? ALL_SCOPES.filter((s) => s.startsWith('read:')) : ALL_SCOPES;
 }
 
 export const hasScope = (p: Principal, scope: string) => scopesOf(p).includes(scope);
 
-/** Who did it, for the audit log. */
-export const actorOf = (p: Principal) => (p.kind === 'api_key' ? { type: 'api_key' as const, id: p.keyId } : { type: 'user' as const, id: p.userId });
+/**
+ * Who did it, for the audit log. An identity-provider user has no row of ours (actor_id is a
+ * uuid): actor 'user' with no id, and the issuer and subject in the event's metadata.
+ */
+export function actorOf(p: Principal): { type: 'api_key' | 'user'; id: string | null; metadata?: Record<string, string> } {
+  if (p.kind === 'api_key') return { type: 'api_key', id: p.keyId };
+  if (p.kind === 'jwt_user') return { type: 'user', id: null, metadata: { jwt_issuer: p.issuer, jwt_subject: p.subject } };
+  return { type: 'user', id: p.userId };
+}

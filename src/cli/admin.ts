@@ -4,6 +4,7 @@
 //   npm run -s admin -- create-key --org S --name N --scopes a,b [--rate-limit N (default: from the scopes)] [--description D] [--expires-at T]
 //   npm run -s admin -- revoke-key --id ID
 //   npm run -s admin -- list-keys --org S
+//   npm run -s admin -- link-identity-org --org S --issuer ISS --external-org ID   (JWT sign-in)
 //   npm run -s admin -- reencrypt-webhook-secrets   (after setting a new WEBHOOK_SECRETS_KEY and
 //                                                    the old one as WEBHOOK_SECRETS_KEY_PREVIOUS)
 // Exit 0 on success; 1 with a one-line message on any error; 2 on bad usage.
@@ -12,6 +13,7 @@ import { parseArgs } from 'node:util';
 import type pg from 'pg';
 import { apiKeyJson, API_KEY_COLUMNS } from '../../handlers/access/api-key-row';
 import { insertApiKey } from '../../handlers/access/api-key-store';
+import { insertIdentityLink } from '../../handlers/access/identity-link-store';
 import { loadSpec } from '../app';
 import { recordAudit } from '../audit';
 import { hashPassword } from '../auth/passwords';
@@ -127,6 +129,15 @@ const commands: Record<string, Command> = {
     }
     if (!rows.length) out('(no keys)');
   },
+  /** Maps an identity provider's organisation (the `org_id` / `o.id` of its JWTs) to one of ours. */
+  async 'link-identity-org'(db, v, _config, { out }) {
+    need(v, 'org', 'issuer', 'external-org');
+    const issuer = (v.issuer as string).trim();
+    if (!URL.canParse(issuer)) throw new UsageError('--issuer must be the issuer URL exactly as in the tokens\' "iss" (e.g. https://clerk.example.com)');
+    const org = await orgId(db, v.org as string);
+    const row = await withTransaction(db, (tx) => insertIdentityLink(tx, null, { orgId: org, issuer, externalOrgId: (v['external-org'] as string).trim(), via: 'admin-cli' }));
+    out(`linked ${row.external_org_id} at ${row.issuer} to ${v.org} (${row.id})`);
+  },
   /**
    * The second half of a WEBHOOK_SECRETS_KEY rotation: every signing secret (and previous secret)
    * still under the previous key is re-encrypted under the current one, in one transaction — a
@@ -173,7 +184,7 @@ export async function main(argv: string[], io: AdminIo = processIo): Promise<num
   let values: Record<string, string | boolean | undefined>;
   try {
     const options: Record<string, { type: 'string' | 'boolean' }> = { 'api-addon': { type: 'boolean' }, 'password-stdin': { type: 'boolean' } };
-    for (const n of ['name', 'slug', 'edition', 'org', 'email', 'role', 'scopes', 'rate-limit', 'description', 'expires-at', 'id']) options[n] = { type: 'string' };
+    for (const n of ['name', 'slug', 'edition', 'org', 'email', 'role', 'scopes', 'rate-limit', 'description', 'expires-at', 'id', 'issuer', 'external-org']) options[n] = { type: 'string' };
     values = parseArgs({ args: rest, options }).values as Record<string, string | boolean | undefined>;
   } catch (err) {
     io.stderr(`admin ${command}: ${(err as Error).message}\n`);

@@ -8,7 +8,8 @@ function start(source) {
     plugins: [SwaggerUIBundle.plugins.DownloadUrl],
     // No top bar: it only offers to load another spec's URL.
     layout: 'BaseLayout',
-    // The key pasted in "Authorize" stays in this tab only, never in localStorage.
+    // The key or identity-provider JWT pasted in "Authorize" (BearerAuth takes either) stays in this
+    // tab only, never in localStorage.
     persistAuthorization: false,
     displayRequestDuration: true,
     tryItOutEnabled: true,

@@ -81,6 +81,10 @@ export async function seedTenant(db: pg.Pool, marker: string): Promise<Tenant> {
     [org.id, owner.id, keyId, { name: `${marker} key` }, hooks[0].id],
   );
   const session = await insertSession(db, owner.id, org.id);
+  // Identity-provider organisations linked to this one (JWT sign-in).
+  for (const ext of ['web', 'mobile']) {
+    await db.query('INSERT INTO identity_org_links (org_id, issuer, external_org_id) VALUES ($1, $2, $3)', [org.id, 'https://idp.example.test', `${marker}_${ext}`]);
+  }
   return { orgId: org.id, slug: org.slug, marker, owner, key, keyId, session, webhookSecrets: hooks.map((h) => h.secret) };
 }
 
