@@ -162,6 +162,7 @@ function medianOf(samples: Sample[]): Sample {
 const range = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
 
 async function main(): Promise<void> {
+  if (!Number.isInteger(LEADS) || LEADS < 1) throw new Error('BENCH_LEADS must be a whole number of leads, at least 1 (the leads endpoint reads them)');
   const { url, stop } = await database();
   await runMigrations(url);
   const db = new pg.Pool({ connectionString: url, max: 2 });
