@@ -10,6 +10,7 @@ import { statementName } from '../src/db/statement-name';
 import { SQL as CLIENT } from '../handlers/pos/getClient';
 import { produitsList } from '../handlers/pos/listProduits';
 import { ticketsList } from '../handlers/pos/listTickets';
+import { leadsList } from '../handlers/partner/listLeads';
 
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 const [kind, port] = [process.argv[2], Number(process.argv[3])];
@@ -47,6 +48,14 @@ app.get('/api/v1/tickets', async (req, res) => {
   const limit = Number(req.query.limit ?? 50);
   const filter = { debut: req.query.debut as string | undefined, fin: req.query.fin as string | undefined, withLignes: req.query.withLignes === 'true' };
   const { rows } = await pool.query(listQuery(ticketsList(org, filter), { limit, offset: 0 }));
+  res.json({ items: rows[0].items, total: rows[0].total, limit, offset: 0 });
+});
+app.get('/api/v1/leads', async (req, res) => {
+  const org = await orgOf(req, res);
+  if (!org) return;
+  const limit = Number(req.query.limit ?? 50);
+  const filter = { assigned_to: req.query.assigned_to as string | undefined, status: req.query.status as 'new' | undefined };
+  const { rows } = await pool.query(listQuery(leadsList(org, filter), { limit, offset: 0 }));
   res.json({ items: rows[0].items, total: rows[0].total, limit, offset: 0 });
 });
 app.get('/api/v1/clients/:id', async (req, res) => {

@@ -2,13 +2,14 @@
 //   full  the API as deployed (NODE_ENV=production: response validation off)
 //   B1    bare express running the same SQL sequence (key lookup + rate limit, then the query)
 //   B2    bare express running only the query
-// Data (5,000 produits, 50,000 clients, 1,000,000 tickets with their lines) is generated once with
-// gen:data and cached in the `aura_bench` database (DATABASE_URL's server, else an embedded
-// PostgreSQL under .data/bench-pg). Writes bench/results/<timestamp>.{json,md}.
+// Data (5,000 produits, 50,000 clients, 1,000,000 tickets with their lines; a sales team of 50 and
+// 1,000,000 leads with their calls and payments) is generated once with gen:data and cached in the
+// `aura_bench` database (DATABASE_URL's server, else an embedded PostgreSQL under .data/bench-pg).
+// Writes bench/results/<timestamp>.{json,md}.
 // Each endpoint is measured in BENCH_ROUNDS rounds, the servers taking turns in a rotating order,
 // and each figure is the median over the rounds: on a shared machine one long run per server lets
 // a passing neighbour decide the ratio. The per-round ratios' range is printed beside the median.
-// Knobs: BENCH_TICKETS, BENCH_CONNECTIONS (10), BENCH_WARMUP (3 s), BENCH_DURATION (5 s a round), BENCH_ROUNDS (3).
+// Knobs: BENCH_TICKETS, BENCH_LEADS, BENCH_CONNECTIONS (10), BENCH_WARMUP (3 s), BENCH_DURATION (5 s a round), BENCH_ROUNDS (3).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,12 +24,14 @@ import { measureRouters } from './router.bench';
 import { measureWebhooks } from './webhooks';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
+const LEADS = Number(process.env.BENCH_LEADS ?? 1_000_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ORG_LIMIT = 100_000_000; // limits are exercised (one call per request), never reached
 const DATASET = `v1:${TICKETS}:5000:50000`;
+const PARTNER_DATASET = `v1:${LEADS}:50`;
 const log = createLogger('warn');
 const say = (s: string) => process.stdout.write(`bench: ${s}\n`);
 
@@ -57,10 +60,30 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<void>
 async function ensureData(db: pg.Pool, url: string): Promise<void> {
   await db.query('CREATE TABLE IF NOT EXISTS bench_meta (k text PRIMARY KEY, v text NOT NULL)');
   const { rows } = await db.query(`SELECT v FROM bench_meta WHERE k = 'dataset'`);
-  if (rows[0]?.v === DATASET) {
-    say(`data cached (${DATASET})`);
+  if (rows[0]?.v === DATASET) say(`data cached (${DATASET})`);
+  else await generatePos(db, url);
+  await ensurePartnerData(db, url);
+}
+
+/** The partner data set, cached apart from the POS one: a database from before it keeps its tickets. */
+async function ensurePartnerData(db: pg.Pool, url: string): Promise<void> {
+  const { rows } = await db.query(`SELECT v FROM bench_meta WHERE k = 'partner'`);
+  if (rows[0]?.v === PARTNER_DATASET) {
+    say(`partner data cached (${PARTNER_DATASET})`);
     return;
   }
+  say(`generating partner data (${LEADS} leads) — once; cached afterwards`);
+  const t0 = Date.now();
+  // Another size was asked for: start over (calls, payments and commissions go with their leads).
+  for (const table of ['leads', 'booking_links', 'products', 'team_members']) {
+    await db.query(`DELETE FROM ${table} WHERE org_id = (SELECT id FROM organisations WHERE slug = 'bench')`);
+  }
+  await run(join(repoRoot, 'node_modules/.bin/tsx'), ['src/cli/gen-data.ts', '--module', 'partner', '--org', 'bench', '--leads', String(LEADS), '--members', '50'], { DATABASE_URL: url });
+  await db.query(`INSERT INTO bench_meta VALUES ('partner', $1) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v`, [PARTNER_DATASET]);
+  say(`partner data generated in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+async function generatePos(db: pg.Pool, url: string): Promise<void> {
   say(`generating data (${TICKETS} tickets) — once; cached afterwards`);
   const t0 = Date.now();
   await run(join(repoRoot, 'node_modules/.bin/tsx'), ['src/cli/gen-data.ts', '--org', 'bench', '--tickets', String(TICKETS), '--produits', '5000', '--clients', '50000'], { DATABASE_URL: url });
@@ -139,6 +162,7 @@ function medianOf(samples: Sample[]): Sample {
 const range = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
 
 async function main(): Promise<void> {
+  if (!Number.isInteger(LEADS) || LEADS < 1) throw new Error('BENCH_LEADS must be a whole number of leads, at least 1 (the leads endpoint reads them)');
   const { url, stop } = await database();
   await runMigrations(url);
   const db = new pg.Pool({ connectionString: url, max: 2 });
@@ -148,7 +172,13 @@ async function main(): Promise<void> {
   const { key, prefix, hash } = generateApiKey();
   await db.query(
     `INSERT INTO api_keys (org_id, name, prefix, key_hash, scopes, rate_limit_per_minute) VALUES ($1, 'bench', $2, $3, $4, 1000000)`,
-    [orgId, prefix, hash, ['read:catalogue', 'read:clients', 'read:tickets', 'read:promotions']],
+    [orgId, prefix, hash, ['read:catalogue', 'read:clients', 'read:tickets', 'read:promotions', 'read:leads']],
+  );
+  // A closer's pipeline: the busiest closer's new leads (the most rows to count for `total`).
+  const { rows: pipeline } = await db.query(
+    `SELECT assigned_to_id AS closer, count(*)::int AS n FROM leads WHERE org_id = $1 AND status = 'new' AND assigned_to_id IS NOT NULL
+      GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1`,
+    [orgId],
   );
   const ids = (await db.query(`SELECT id FROM clients WHERE org_id = $1 ORDER BY random() LIMIT 5000`, [orgId])).rows.map((r) => r.id);
   const { rows: week } = await db.query(
@@ -159,6 +189,12 @@ async function main(): Promise<void> {
   const endpoints: Endpoint[] = [
     { id: 'produits', label: 'GET /api/v1/produits?limit=50', path: () => '/api/v1/produits?limit=50', auth: true },
     { id: 'tickets', label: 'GET /api/v1/tickets (one week, withLignes, limit=50)', path: () => `/api/v1/tickets?debut=${week[0].debut}&fin=${week[0].fin}&withLignes=true&limit=50`, auth: true },
+    {
+      id: 'leads',
+      label: `GET /api/v1/leads?assigned_to=…&status=new&limit=50 (a closer's ${pipeline[0].n.toLocaleString('en')} new leads of ${LEADS.toLocaleString('en')})`,
+      path: () => `/api/v1/leads?assigned_to=${pipeline[0].closer}&status=new&limit=50`,
+      auth: true,
+    },
     { id: 'client', label: 'GET /api/v1/clients/{id} (random ids)', path: (i) => `/api/v1/clients/${ids[(i * 7919) % ids.length]}`, auth: true },
     { id: 'health', label: 'GET /health', path: () => '/health', auth: false },
   ];
@@ -229,6 +265,7 @@ async function main(): Promise<void> {
     ['p99 full/B1 ≤ 1.5 (client)', results.client.full.p99 / Math.max(results.client.B1.p99, 1), (v: number) => v <= 1.5],
     ['full/B2 req/s ≥ 0.6 (produits)', ratio('produits', 'full', 'B2'), (v: number) => v >= 0.6],
     ['full/B2 req/s ≥ 0.6 (client)', ratio('client', 'full', 'B2'), (v: number) => v >= 0.6],
+    ['leads assigned_to+status p50 < 50 ms', results.leads.full.p50, (v: number) => v < 50],
     ['router 300/10 ops ≤ 1.2', routers.trie.ratio, (v: number) => v <= 1.2],
     ['peak RSS < 250 MB', rssMb, (v: number) => v < 250],
     ['start-up < 1500 ms', startups[1], (v: number) => v < 1500],
@@ -238,7 +275,7 @@ async function main(): Promise<void> {
   const outDir = join(repoRoot, 'bench', 'results');
   mkdirSync(outDir, { recursive: true });
   const md: string[] = [
-    `### make bench — ${new Date().toISOString()} (${CONNECTIONS} connections, ${WARMUP} s warm-up, median of ${ROUNDS} rounds of ${DURATION} s, ${TICKETS.toLocaleString('en')} tickets)`,
+    `### make bench — ${new Date().toISOString()} (${CONNECTIONS} connections, ${WARMUP} s warm-up, median of ${ROUNDS} rounds of ${DURATION} s, ${TICKETS.toLocaleString('en')} tickets, ${LEADS.toLocaleString('en')} leads)`,
     '',
     '| endpoint | server | req/s | p50 ms | p99 ms | full/B1 (rounds) | full/B2 (rounds) |',
     '|---|---|---:|---:|---:|---:|---:|',
@@ -263,7 +300,7 @@ async function main(): Promise<void> {
       ` (${webhooks.burst.delivered}/${webhooks.burst.events} in ${webhooks.burst.seconds.toFixed(1)} s); at a steady ${webhooks.steady.ratePerSecond} events/s, commit → delivery lag` +
       ` p50 ${webhooks.steady.lagP50Ms?.toFixed(1)} ms, p99 ${webhooks.steady.lagP99Ms?.toFixed(1)} ms (${webhooks.steady.delivered}/${webhooks.steady.events} delivered).`,
   );
-  writeFileSync(join(outDir, `${stamp}.json`), JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, warmup: WARMUP, duration: DURATION, rounds: ROUNDS, tickets: TICKETS, results, roundRatios, validation, rssMb, startups, routers, webhooks }, null, 2));
+  writeFileSync(join(outDir, `${stamp}.json`), JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, warmup: WARMUP, duration: DURATION, rounds: ROUNDS, tickets: TICKETS, leads: LEADS, results, roundRatios, validation, rssMb, startups, routers, webhooks }, null, 2));
   writeFileSync(join(outDir, `${stamp}.md`), md.join('\n') + '\n');
   writeFileSync(join(outDir, 'latest.md'), md.join('\n') + '\n');
   process.stdout.write('\n' + md.join('\n') + '\n');

@@ -1,26 +1,36 @@
-// `npm run -s gen:data -- --org SLUG --tickets N [--produits N] [--clients N] [--days D] [--seed S] [--batch B] [--jobs J]`
-// Large POS data sets for benchmarks, with set-based SQL (one INSERT … SELECT per batch of
-// tickets and their lines, J batches at a time on J connections). Creates the organisation when
-// the slug is new; adds a catalogue (200 produits), 500 clients and the promotions when it has
-// none. Tickets are spread over the last D days (default 365) and continue the organisation's
-// numbering.
+// `npm run -s gen:data -- [--module pos] --org SLUG --tickets N [--produits N] [--clients N] [--days D] [--seed S] [--batch B] [--jobs J]`
+// `npm run -s gen:data -- --module partner --org SLUG --leads N [--members N] [--links N] [--days D] [--seed S] [--batch B] [--jobs J]`
+// Large data sets for benchmarks, with set-based SQL (one INSERT … SELECT per batch, J batches at
+// a time on J connections). Creates the organisation when the slug is new.
+// pos: adds a catalogue (200 produits), 500 clients and the promotions when it has none. Tickets
+// are spread over the last D days (default 365) and continue the organisation's numbering.
+// partner: adds a team (50 members), the partner products and 12 booking links when it has no
+// team; leads (with their calls, payments and commissions) are spread over the last D days.
 import type pg from 'pg';
 import { loadConfig } from '../config';
 import {
   anchorFor, countInvoices, generateClients, generateFamilles, generateProduits, generatePromotions, generateTicketBatch,
   lockTicketCounter, moveTicketCounter, ticketBatches, type Anchor, type TicketBatch,
 } from '../../handlers/pos/demo/generator';
+import { generateBookingLinks, generateLeadBatch, generateProducts, generateTeam, PARTNER_DEFAULTS, partnerContext } from '../../handlers/partner/demo/generator';
 import { createLogger } from '../logger';
 import { openDatabase } from './database';
 import { errorText } from './error-text';
 
-const USAGE = 'usage: gen:data -- --org SLUG --tickets N [--produits N] [--clients N] [--days D] [--seed S] [--batch B] [--jobs J]';
+const USAGE = [
+  'usage: gen:data -- [--module pos] --org SLUG --tickets N [--produits N] [--clients N] [--days D] [--seed S] [--batch B] [--jobs J]',
+  '       gen:data -- --module partner --org SLUG --leads N [--members N] [--links N] [--days D] [--seed S] [--batch B] [--jobs J]',
+].join('\n');
 /** Bad arguments: the one-line reason, then the usage line. */
 class UsageError extends Error {}
 
 interface Args {
+  module: 'pos' | 'partner';
   org: string;
   tickets: number;
+  leads: number;
+  members?: number;
+  links?: number;
   produits?: number;
   clients?: number;
   days: number;
@@ -41,12 +51,19 @@ function parseArgs(argv: string[]): Args {
     if (!/^\d+$/.test(raw[name]) || +raw[name] < min || +raw[name] > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}`);
     return +raw[name];
   };
-  const unknown = Object.keys(raw).filter((k) => !['org', 'tickets', 'produits', 'clients', 'days', 'seed', 'batch', 'jobs'].includes(k));
-  if (unknown.length) throw new UsageError(`unknown option --${unknown[0]}`);
+  const module = raw.module ?? 'pos';
+  if (module !== 'pos' && module !== 'partner') throw new UsageError('--module must be pos or partner');
+  const own = module === 'pos' ? ['tickets', 'produits', 'clients'] : ['leads', 'members', 'links'];
+  const unknown = Object.keys(raw).filter((k) => !['module', 'org', 'days', 'seed', 'batch', 'jobs', ...own].includes(k));
+  if (unknown.length) throw new UsageError(`unknown option --${unknown[0]}${module === 'pos' ? '' : ` for --module ${module}`}`);
   if (!raw.org || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(raw.org)) throw new UsageError('--org must be an organisation slug');
   return {
+    module,
     org: raw.org,
     tickets: int('tickets', 0, 100_000_000, 0)!,
+    leads: int('leads', 0, 100_000_000, 0)!,
+    members: int('members', 3, 10_000),
+    links: int('links', 0, 1000),
     produits: int('produits', 0, 1_000_000),
     clients: int('clients', 0, 10_000_000),
     days: int('days', 1, 3650, 365)!,
@@ -154,6 +171,49 @@ async function generateTickets(pool: pg.Pool, args: Args, orgId: string, anchor:
   say(`${done} tickets and ${lignes} lignes in ${since(t1)}`);
 }
 
+/** The team, the partner products and the booking links, when the organisation has no team yet. */
+async function generatePartnerSetup(c: pg.PoolClient, args: Args, orgId: string, anchor: Anchor): Promise<void> {
+  const t0 = Date.now();
+  await inTransaction(c, async () => {
+    if ((await count(c, 'team_members', orgId)) > 0) return;
+    const members = args.members ?? PARTNER_DEFAULTS.members;
+    const links = args.links ?? PARTNER_DEFAULTS.links;
+    await generateTeam(c, orgId, args.seed, anchor, members);
+    if ((await count(c, 'products', orgId)) === 0) await generateProducts(c, orgId, anchor);
+    await generateBookingLinks(c, orgId, args.seed, anchor, links);
+    say(`org ${args.org} (${orgId}): +${members} team members, products, +${links} booking links in ${since(t0)}`);
+  });
+}
+
+async function generatePartner(pool: pg.Pool, c: pg.PoolClient, args: Args, orgId: string, anchor: Anchor): Promise<void> {
+  await generatePartnerSetup(c, args, orgId, anchor);
+  if (args.leads === 0) return;
+  const ctx = await partnerContext(c, orgId);
+  // Hash keys continue after the leads already there, so a second run adds new leads.
+  const base = await count(c, 'leads', orgId);
+  const queue = ticketBatches(args.leads, args.days, anchor.today, args.batch).map((b) => ({ ...b, from: b.from + base, to: b.to + base }));
+  const t1 = Date.now();
+  const total = { leads: 0, calls: 0, payments: 0, commissions: 0 };
+  const worker = async () => {
+    const w = await pool.connect();
+    try {
+      await bulkSession(w);
+      for (let b = queue.shift(); b; b = queue.shift()) {
+        const r = await inTransaction(w, () => generateLeadBatch(w, orgId, args.seed, anchor, b!, ctx));
+        for (const k of Object.keys(total) as Array<keyof typeof total>) total[k] += r[k];
+        say(`leads ${total.leads}/${args.leads} — ${since(t1)}`);
+      }
+    } finally {
+      w.release();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(args.jobs, queue.length) }, worker));
+  say(`${total.leads} leads, ${total.calls} calls, ${total.payments} payments and ${total.commissions} commissions in ${since(t1)}`);
+  const t2 = Date.now();
+  await c.query(`VACUUM (ANALYZE) team_members, products, booking_links, booking_link_members, leads, calls, payments, commissions`);
+  say(`vacuum/analyze ${since(t2)}`);
+}
+
 async function generate(pool: pg.Pool, args: Args): Promise<void> {
   const c = await pool.connect();
   try {
@@ -161,6 +221,10 @@ async function generate(pool: pg.Pool, args: Args): Promise<void> {
     await c.query(`INSERT INTO organisations (name, slug, edition) VALUES ($1, $1, 'group') ON CONFLICT (slug) DO NOTHING`, [args.org]);
     const orgId: string = (await c.query(`SELECT id FROM organisations WHERE slug = $1`, [args.org])).rows[0].id;
     const anchor = await anchorFor(c, orgId);
+    if (args.module === 'partner') {
+      await generatePartner(pool, c, args, orgId, anchor);
+      return;
+    }
     await generateCatalogue(c, args, orgId, anchor);
     if (args.tickets === 0) return;
     const { rows } = await c.query(`SELECT count(*)::int AS n FROM produits WHERE org_id = $1 AND actif`, [orgId]);
