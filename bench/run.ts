@@ -1,5 +1,5 @@
 // make bench — the full stack against two baselines measured in the same run, on the same data:
-//   full  the API as deployed (NODE_ENV=production: response validation off)
+//   full  the API as deployed (production settings: response validation and Server-Timing off; NODE_ENV stays development only so the loopback identity provider's http issuer is accepted for the JWT path)
 //   B1    bare express running the same SQL sequence (key lookup + rate limit, then the query)
 //   B2    bare express running only the query
 // Data (5,000 produits, 50,000 clients, 1,000,000 tickets with their lines; a sales team of 50 and
@@ -22,6 +22,7 @@ import { createLogger } from '../src/logger';
 import { repoRoot } from '../src/paths';
 import { measureRouters } from './router.bench';
 import { measureWebhooks } from './webhooks';
+import { IdentityProvider } from '../tests/helpers/identity-provider';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
 const LEADS = Number(process.env.BENCH_LEADS ?? 1_000_000);
@@ -129,13 +130,14 @@ interface Endpoint {
   auth: boolean;
 }
 
-async function load(server: Server, ep: Endpoint, key: string, seconds: number) {
+/** `key` is an API key (X-API-Key), or with `bearer` any bearer token (an identity provider's JWT). */
+async function load(server: Server, ep: Endpoint, key: string, seconds: number, bearer = false) {
   let i = 0;
   const result = await autocannon({
     url: server.url,
     connections: CONNECTIONS,
     duration: seconds,
-    headers: ep.auth ? { 'x-api-key': key } : {},
+    headers: !ep.auth ? {} : bearer ? { authorization: `Bearer ${key}` } : { 'x-api-key': key },
     requests: [{ setupRequest: (req) => ({ ...req, path: ep.path(i++) }) }],
   });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
@@ -199,7 +201,21 @@ async function main(): Promise<void> {
     { id: 'health', label: 'GET /health', path: () => '/health', auth: false },
   ];
 
-  const serverEnv = { DATABASE_URL: url, NODE_ENV: 'production', LOG_LEVEL: 'warn', DEMO: 'false', RATE_LIMIT_ORG_PER_MINUTE: String(ORG_LIMIT), WEBHOOK_WORKER: 'off' };
+  // The JWT path (seed 001's mobile and web apps): a loopback identity provider, its organisation
+  // linked to the bench one, and an admin's token valid for the whole run.
+  const idp = await IdentityProvider.start();
+  const signingKey = await idp.newKey('RS256');
+  idp.published = [signingKey];
+  await db.query(`DELETE FROM identity_org_links WHERE org_id = $1`, [orgId]);
+  await db.query(`INSERT INTO identity_org_links (org_id, issuer, external_org_id) VALUES ($1, $2, 'org_bench')`, [orgId, idp.issuer]);
+  const jwt = await idp.sign(signingKey, Date.now(), { v: 2, o: { id: 'org_bench', rol: 'admin' }, exp: Math.floor(Date.now() / 1000) + 6 * 3600 });
+
+  const serverEnv = {
+    DATABASE_URL: url, NODE_ENV: 'development', LOG_LEVEL: 'warn', DEMO: 'false', RATE_LIMIT_ORG_PER_MINUTE: String(ORG_LIMIT), WEBHOOK_WORKER: 'off',
+    // Production settings otherwise (an http issuer is refused in production: this one is on loopback).
+    VALIDATE_RESPONSES: 'false', SERVER_TIMING: 'false',
+    JWT_ISSUER: idp.issuer, JWT_USER_RATE_LIMIT_PER_MINUTE: '1000000000',
+  };
   const node = process.execPath;
   const tsx = join(repoRoot, 'node_modules/.bin/tsx');
   const full = await startServer('full', node, ['dist/src/server.js'], serverEnv);
@@ -235,6 +251,20 @@ async function main(): Promise<void> {
       B2: samples.full.map((f, i) => f.rps / samples.B2[i].rps),
     };
   }
+  // The JWT path next to the API key's, on the full server and one endpoint, in alternating rounds.
+  const jwtEp = endpoints.find((e) => e.id === 'produits')!;
+  await load(full, jwtEp, jwt, WARMUP, true);
+  const jwtRounds: Array<{ jwt: Sample; key: Sample }> = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const pair = round % 2 === 0
+      ? { jwt: await load(full, jwtEp, jwt, DURATION, true), key: await load(full, jwtEp, key, DURATION) }
+      : { key: await load(full, jwtEp, key, DURATION), jwt: await load(full, jwtEp, jwt, DURATION, true) };
+    say(`jwt/key  round ${round + 1}: ${pair.jwt.rps.toFixed(0)} vs ${pair.key.rps.toFixed(0)} req/s  non2xx ${pair.jwt.non2xx}`);
+    jwtRounds.push(pair);
+  }
+  const jwtPath = { jwt: medianOf(jwtRounds.map((r) => r.jwt)), key: medianOf(jwtRounds.map((r) => r.key)), ratios: jwtRounds.map((r) => r.jwt.rps / r.key.rps) };
+  await idp.close();
+
   // Response validation's cost: the same endpoints with validation on (it is off in production).
   const validation: Record<string, { on: number; off: number; ratio: number }> = {};
   for (const ep of endpoints.filter((e) => e.id === 'produits' || e.id === 'client')) {
@@ -266,6 +296,7 @@ async function main(): Promise<void> {
     ['full/B2 req/s ≥ 0.6 (produits)', ratio('produits', 'full', 'B2'), (v: number) => v >= 0.6],
     ['full/B2 req/s ≥ 0.6 (client)', ratio('client', 'full', 'B2'), (v: number) => v >= 0.6],
     ['leads assigned_to+status p50 < 50 ms', results.leads.full.p50, (v: number) => v < 50],
+    ['JWT/key req/s ≥ 0.8 (produits)', jwtPath.jwt.rps / jwtPath.key.rps, (v: number) => v >= 0.8],
     ['router 300/10 ops ≤ 1.2', routers.trie.ratio, (v: number) => v <= 1.2],
     ['peak RSS < 250 MB', rssMb, (v: number) => v < 250],
     ['start-up < 1500 ms', startups[1], (v: number) => v < 1500],
@@ -294,13 +325,15 @@ async function main(): Promise<void> {
   md.push(
     '',
     `Response validation on (development/tests) vs off (production): ${Object.entries(validation).map(([k, v]) => `${k} ${v.ratio.toFixed(2)}×`).join(', ')} of the req/s.`,
+    `JWT vs API key on ${jwtEp.label} (full server, alternating rounds): ${jwtPath.jwt.rps.toFixed(0)} vs ${jwtPath.key.rps.toFixed(0)} req/s, ` +
+      `jwt/key ${(jwtPath.jwt.rps / jwtPath.key.rps).toFixed(2)} (rounds ${range(jwtPath.ratios)}); p50 ${jwtPath.jwt.p50} vs ${jwtPath.key.p50} ms; non-2xx ${jwtPath.jwt.non2xx}.`,
     `Router: trie ${routers.trie.small.toFixed(0)} ns (10 ops) vs ${routers.trie.large.toFixed(0)} ns (300 ops); openapi-backend's stock matcher ${(routers.stock.small / 1000).toFixed(0)} µs vs ${(routers.stock.large / 1000).toFixed(0)} µs.`,
     `Peak RSS of the full server under load: ${rssMb.toFixed(0)} MB. Start-up to /health 200: ${startups.join(', ')} ms.`,
     `Webhooks (one in-process worker, loopback receiver): a burst of ${webhooks.burst.events} events delivered at ${webhooks.burst.perSecond.toFixed(0)} events/s` +
       ` (${webhooks.burst.delivered}/${webhooks.burst.events} in ${webhooks.burst.seconds.toFixed(1)} s); at a steady ${webhooks.steady.ratePerSecond} events/s, commit → delivery lag` +
       ` p50 ${webhooks.steady.lagP50Ms?.toFixed(1)} ms, p99 ${webhooks.steady.lagP99Ms?.toFixed(1)} ms (${webhooks.steady.delivered}/${webhooks.steady.events} delivered).`,
   );
-  writeFileSync(join(outDir, `${stamp}.json`), JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, warmup: WARMUP, duration: DURATION, rounds: ROUNDS, tickets: TICKETS, leads: LEADS, results, roundRatios, validation, rssMb, startups, routers, webhooks }, null, 2));
+  writeFileSync(join(outDir, `${stamp}.json`), JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, warmup: WARMUP, duration: DURATION, rounds: ROUNDS, tickets: TICKETS, leads: LEADS, results, roundRatios, jwtPath, validation, rssMb, startups, routers, webhooks }, null, 2));
   writeFileSync(join(outDir, `${stamp}.md`), md.join('\n') + '\n');
   writeFileSync(join(outDir, 'latest.md'), md.join('\n') + '\n');
   process.stdout.write('\n' + md.join('\n') + '\n');

@@ -54,4 +54,11 @@ describe('POST /api/v1/identity-links', () => {
     const { rows } = await h.db.query("SELECT count(*)::int AS n FROM identity_org_links WHERE external_org_id = 'org_x'");
     expect(rows[0].n).toBe(0);
   });
+
+  it('refuses a body that is not JSON (415) or over 100 kB (413) before anything is stored', async () => {
+    await h.api.post('/api/v1/identity-links').set('Cookie', owner.cookie).set('X-CSRF-Token', owner.csrf).set('Content-Type', 'text/plain').send('issuer=x').expect(415);
+    await link(owner, { issuer: idp.issuer, external_org_id: 'x'.repeat(101 * 1024) }).expect(413);
+    const { rows } = await h.db.query('SELECT count(*)::int AS n FROM identity_org_links WHERE org_id = $1 AND length(external_org_id) > 1000', [orgId]);
+    expect(rows[0].n).toBe(0);
+  });
 });
