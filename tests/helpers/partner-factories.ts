@@ -2,17 +2,10 @@
 // with their commissions, inserted straight into the test database the way the sales tools write
 // them. Amounts in minor units; every default is valid against migration 8's CHECKs.
 import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
+import { inTx, times, type Db, type Times } from './writes';
 
-type Db = pg.Pool | pg.PoolClient;
 type Row = Record<string, unknown>;
 
-/** Explicit timestamps pin an order that rows inserted in one instant would leave to their ids. */
-export interface Times {
-  createdAt?: string;
-  updatedAt?: string;
-}
-const times = (t: Times) => ({ created_at: t.createdAt, updated_at: t.updatedAt ?? t.createdAt });
 
 async function insert(db: Db, table: string, values: Row): Promise<string> {
   const cols = Object.keys(values).filter((k) => values[k] !== undefined);
@@ -21,21 +14,6 @@ async function insert(db: Db, table: string, values: Row): Promise<string> {
   return rows[0].id as string;
 }
 
-/** One transaction, as a writer records a document with its children. */
-async function inTx<T>(db: Db, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const c = 'release' in db ? db : await (db as pg.Pool).connect();
-  try {
-    await c.query('BEGIN');
-    const out = await fn(c);
-    await c.query('COMMIT');
-    return out;
-  } catch (err) {
-    await c.query('ROLLBACK');
-    throw err;
-  } finally {
-    if (c !== db) c.release();
-  }
-}
 
 export type TeamRole = 'owner' | 'admin' | 'manager' | 'closer' | 'setter';
 

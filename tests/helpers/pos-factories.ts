@@ -1,33 +1,11 @@
 // POS factories: catalogue, clients, tickets and promotions inserted straight into the test
 // database. Amounts in cents; ticket totals and the VAT breakdown are derived from the lines
 // the way the POS does (per rate: HT = round(TTC × 100 / (100 + rate))).
-import type pg from 'pg';
+import { inTx, times, type Db, type Times } from './writes';
 
-type Db = pg.Pool | pg.PoolClient;
 type Row = Record<string, unknown>;
 
-/** Explicit timestamps pin an order that rows inserted in one instant would leave to their ids. */
-export interface Times {
-  createdAt?: string;
-  updatedAt?: string;
-}
-const times = (t: Times) => ({ created_at: t.createdAt, updated_at: t.updatedAt ?? t.createdAt });
 
-/** One transaction, as the POS writes a document (a ticket and its lines) in one. */
-async function inTx<T>(db: Db, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const c = 'release' in db ? db : await (db as pg.Pool).connect();
-  try {
-    await c.query('BEGIN');
-    const out = await fn(c);
-    await c.query('COMMIT');
-    return out;
-  } catch (err) {
-    await c.query('ROLLBACK');
-    throw err;
-  } finally {
-    if (c !== db) c.release();
-  }
-}
 
 async function insert(db: Db, table: string, values: Row): Promise<string> {
   const cols = Object.keys(values).filter((k) => values[k] !== undefined);
