@@ -1,6 +1,7 @@
 import { withTransaction } from '../../src/db/transaction';
 import { ApiError } from '../../src/errors';
 import type { Handler } from '../../src/handler';
+import { apiAccessDisabled, POS_API_ACCESS_SQL } from '../pos/access-policy';
 import { apiKeyJson } from './api-key-row';
 import { insertApiKey } from './api-key-store';
 
@@ -12,10 +13,9 @@ export const createApiKey: Handler<'createApiKey'> = async (ctx, req) => {
   if (expires_at && new Date(expires_at) <= now) {
     throw new ApiError('VALIDATION_ERROR', 'expires_at must be in the future', { details: [{ loc: ['body', 'expires_at'], msg: 'must be in the future', type: 'future' }] });
   }
-  const { rows: org } = await ctx.db.query(`SELECT (edition IN ('group', 'restaurant_group') OR api_addon) AS api_access FROM organisations WHERE id = $1`, [p.orgId]);
-  if (!org[0]?.api_access) {
-    throw new ApiError('API_ACCESS_DISABLED', "The organisation's edition does not include API access; the API add-on enables it");
-  }
+  // A key would be refused by the POS edition rule on every call: refuse to make it.
+  const { rows: org } = await ctx.db.query(`SELECT ${POS_API_ACCESS_SQL} AS api_access FROM organisations o WHERE o.id = $1`, [p.orgId]);
+  if (!org[0]?.api_access) throw apiAccessDisabled();
   const created = await withTransaction(ctx.db, (tx) =>
     insertApiKey(tx, ctx, { orgId: p.orgId, name, description, scopes, createdBy: p.kind === 'user' ? p.userId : null, expiresAt: expires_at, rateLimitPerMinute: rate_limit_per_minute, now }),
   );

@@ -1,10 +1,11 @@
+import { POS_API_ACCESS_SQL } from '../pos/access-policy';
 import type { components } from '../../generated/openapi-types';
 
 export type OrganisationJson = components['schemas']['Organisation'];
 
 /** Columns of `organisations o`, prefixed `org_`, for organisationJson(). */
 export const ORG_COLUMNS = `o.id AS org_id, o.name AS org_name, o.slug AS org_slug, o.edition AS org_edition,
-  o.timezone AS org_timezone, (o.edition IN ('group', 'restaurant_group') OR o.api_addon) AS org_api_access`;
+  o.timezone AS org_timezone, ${POS_API_ACCESS_SQL} AS org_api_access`;
 
 export interface OrgRow {
   org_id: string;
