@@ -46,6 +46,7 @@ import { revokeApiKey } from '../handlers/access/revokeApiKey';
 import { rotateWebhookSecret } from '../handlers/webhooks/rotateWebhookSecret';
 import { testWebhook } from '../handlers/webhooks/testWebhook';
 import { updateWebhook } from '../handlers/webhooks/updateWebhook';
+import { moduleDefinition as ops } from '../handlers/ops/module';
 import { moduleDefinition as partner } from '../handlers/partner/module';
 import { moduleDefinition as pos } from '../handlers/pos/module';
 
@@ -99,4 +100,4 @@ export const handlers: HandlerMap = {
 };
 
 /** The modules that add more than handlers to the plumbing, in folder order. */
-export const modules: readonly ApiModule[] = [partner, pos];
+export const modules: readonly ApiModule[] = [ops, partner, pos];

@@ -1363,9 +1363,15 @@ export interface components {
          *     * `read:booking_links` — booking links and their members
          *     * `read:products` — the partner product catalogue (not the POS produits)
          *     * `read:payments` — payments, refunds and the commissions they generated
+         *     * `projects:read` — ops projects, their members and the caller's permissions
+         *     * `projects:write` — create, rename and delete ops projects (members are managed by people with a session)
+         *     * `connections:read` — database connections (never their passwords) and their schema snapshots
+         *     * `connections:write` — create, change, test, introspect and delete database connections
+         *     * `runs:read` — runs (long jobs on customer databases): status, progress, events, results
+         *     * `runs:write` — cancel runs
          * @enum {string}
          */
-        Scope: "read:catalogue" | "read:clients" | "read:tickets" | "read:promotions" | "webhooks:read" | "webhooks:write" | "read:team" | "read:leads" | "read:calls" | "read:booking_links" | "read:products" | "read:payments";
+        Scope: "read:catalogue" | "read:clients" | "read:tickets" | "read:promotions" | "webhooks:read" | "webhooks:write" | "read:team" | "read:leads" | "read:calls" | "read:booking_links" | "read:products" | "read:payments" | "projects:read" | "projects:write" | "connections:read" | "connections:write" | "runs:read" | "runs:write";
         /** @description An API key as listed — never the key itself, which is shown once at creation. */
         ApiKey: {
             /**

@@ -1,0 +1,7 @@
+// The ops module (seed 002, "Auralith"): projects, connections to customers' PostgreSQL
+// databases, and runs — the long jobs on those databases.
+import type { ApiModule } from '../../src/module';
+
+export const moduleDefinition: ApiModule = {
+  name: 'ops',
+};
