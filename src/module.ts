@@ -3,6 +3,7 @@
 // module never means editing a list in src/.
 import type pg from 'pg';
 import type { AccessPolicy } from './auth/authenticate';
+import type { Logger } from './logger';
 
 export interface ApiModule {
   readonly name: string;
@@ -10,6 +11,48 @@ export interface ApiModule {
   readonly accessPolicies?: readonly AccessPolicy[];
   /** The demo organisation's data (`make start` on an empty database), and the read scopes the printed demo key gets for it. */
   readonly demo?: { readonly seed: DemoSeeder; readonly scopes: readonly string[] };
+  /** The kinds of run (long jobs, src/runs/) this module executes, by `runs.kind`. */
+  readonly runKinds?: Readonly<Record<string, RunExecutor>>;
+}
+
+/**
+ * What a run's executor gets. src/runs/ implements it (claim, lease, heartbeat, cancel); the
+ * executor does the work and returns the run's `result` (JSON), or throws a RunFailure.
+ */
+export interface RunContext {
+  readonly run: {
+    readonly id: string;
+    readonly orgId: string;
+    readonly projectId: string;
+    readonly kind: string;
+    readonly subjectType: string;
+    readonly subjectId: string;
+    readonly params: Readonly<Record<string, unknown>>;
+  };
+  /** The API's own database. */
+  readonly db: pg.Pool;
+  readonly log: Logger;
+  /**
+   * A session on the run's target (a connection of the run's project), with the run's
+   * application_name and timeouts; its backend pid is recorded so a cancel can stop its query.
+   * Ended by the runtime when the run ends.
+   */
+  connectTarget(connectionId: string, opts?: { readOnly?: boolean; statementTimeoutMs?: number }): Promise<pg.Client>;
+  progress(p: { phase: string; done: number; total: number | null; unit: string }): Promise<void>;
+  event(level: 'debug' | 'info' | 'warning' | 'error', message: string, data?: Record<string, unknown>): Promise<void>;
+  /** Throws the runtime's cancellation when the run is being cancelled: call it between batches. */
+  throwIfCancelled(): Promise<void>;
+  /** Aborted when the run is cancelled or the worker stops. */
+  readonly signal: AbortSignal;
+}
+
+export type RunExecutor = (rc: RunContext) => Promise<Record<string, unknown>>;
+
+/** A failure with a stable code the run shows (`error.code`); the message must not echo target server text. */
+export class RunFailure extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
 }
 
 /** Runs inside the demo's transaction, after the organisation, its owner and key exist. */

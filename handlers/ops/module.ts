@@ -1,7 +1,9 @@
 // The ops module (seed 002, "Auralith"): projects, connections to customers' PostgreSQL
 // databases, and runs — the long jobs on those databases.
 import type { ApiModule } from '../../src/module';
+import { introspect } from './introspection/run-introspect';
 
 export const moduleDefinition: ApiModule = {
   name: 'ops',
+  runKinds: { introspect },
 };
