@@ -18,6 +18,7 @@ CREATE TABLE projects (
 );
 CREATE UNIQUE INDEX projects_org_name_key ON projects (org_id, lower(name));
 CREATE INDEX projects_org_created_idx ON projects (org_id, created_at, id);
+CREATE INDEX projects_created_by_idx ON projects (created_by);
 CREATE TRIGGER projects_updated_at BEFORE UPDATE ON projects FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
 -- A project role for an organisation member. Organisation owners and admins act as project
@@ -36,17 +37,19 @@ CREATE TABLE project_members (
   FOREIGN KEY (org_id, user_id) REFERENCES memberships (org_id, user_id) ON DELETE CASCADE
 );
 CREATE INDEX project_members_user_idx ON project_members (org_id, user_id);
+CREATE INDEX project_members_added_by_idx ON project_members (added_by);
+CREATE INDEX project_members_org_project_idx ON project_members (org_id, project_id);
 CREATE TRIGGER project_members_updated_at BEFORE UPDATE ON project_members FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
 -- A key bound to one project reaches that project's resources only; deleting the project deletes it.
 ALTER TABLE api_keys ADD COLUMN project_id uuid;
 ALTER TABLE api_keys ADD FOREIGN KEY (org_id, project_id) REFERENCES projects (org_id, id) ON DELETE CASCADE;
-CREATE INDEX api_keys_project_idx ON api_keys (project_id) WHERE project_id IS NOT NULL;
+CREATE INDEX api_keys_project_idx ON api_keys (org_id, project_id) WHERE project_id IS NOT NULL;
 
 -- Project webhooks: the same endpoints and delivery machinery, bound to one project.
 ALTER TABLE webhook_endpoints ADD COLUMN project_id uuid;
 ALTER TABLE webhook_endpoints ADD FOREIGN KEY (org_id, project_id) REFERENCES projects (org_id, id) ON DELETE CASCADE;
-CREATE INDEX webhook_endpoints_project_idx ON webhook_endpoints (project_id) WHERE project_id IS NOT NULL;
+CREATE INDEX webhook_endpoints_project_idx ON webhook_endpoints (org_id, project_id) WHERE project_id IS NOT NULL;
 
 -- ---------------------------------------------------------------- connections
 -- Structured fields only, never a connection string (no `options=-c …`, no socket directory).
@@ -74,6 +77,8 @@ CREATE TABLE connections (
 );
 CREATE UNIQUE INDEX connections_project_name_key ON connections (project_id, lower(name));
 CREATE INDEX connections_org_created_idx ON connections (org_id, created_at, id);
+CREATE INDEX connections_created_by_idx ON connections (created_by);
+CREATE INDEX connections_org_project_idx ON connections (org_id, project_id);
 CREATE TRIGGER connections_updated_at BEFORE UPDATE ON connections FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
 -- ---------------------------------------------------------------- runs
@@ -115,6 +120,7 @@ CREATE TABLE runs (
 );
 CREATE INDEX runs_org_created_idx ON runs (org_id, created_at DESC, id DESC);
 CREATE INDEX runs_project_created_idx ON runs (project_id, created_at DESC, id DESC);
+CREATE INDEX runs_org_project_idx ON runs (org_id, project_id);
 CREATE INDEX runs_subject_idx ON runs (subject_id, created_at DESC);
 -- The queue: what a worker may claim, and leases to watch.
 CREATE INDEX runs_queued_idx ON runs (created_at) WHERE status = 'queued';
@@ -146,6 +152,7 @@ CREATE TABLE idempotency_keys (
   PRIMARY KEY (org_id, principal_ref, key)
 );
 CREATE INDEX idempotency_keys_expires_idx ON idempotency_keys (expires_at);
+CREATE INDEX idempotency_keys_run_idx ON idempotency_keys (run_id);
 
 -- ---------------------------------------------------------------- schema snapshots
 -- Introspection's result: the sorted JSON of a target's schema and its SHA-256 fingerprint.
@@ -161,3 +168,5 @@ CREATE TABLE schema_snapshots (
   FOREIGN KEY (org_id, connection_id) REFERENCES connections (org_id, id) ON DELETE CASCADE
 );
 CREATE INDEX schema_snapshots_connection_idx ON schema_snapshots (connection_id, created_at DESC, id DESC);
+CREATE INDEX schema_snapshots_run_idx ON schema_snapshots (run_id);
+CREATE INDEX schema_snapshots_org_connection_idx ON schema_snapshots (org_id, connection_id);
