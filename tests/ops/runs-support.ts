@@ -31,7 +31,7 @@ export async function createConnection(db: Db, orgId: string, projectId: string,
   const { rows } = await db.query(
     `INSERT INTO connections (org_id, project_id, name, environment, host, port, database, username, ssl_mode)
      VALUES ($1, $2, $3, 'development', $4, $5, $6, $7, 'disable') RETURNING id`,
-    [orgId, projectId, `target ${target.name}`, u.hostname, Number(u.port || 5432), target.name, decodeURIComponent(u.username)],
+    [orgId, projectId, `target ${target.name} ${randomUUID().slice(0, 8)}`, u.hostname, Number(u.port || 5432), target.name, decodeURIComponent(u.username)],
   );
   return rows[0].id;
 }
