@@ -10,3 +10,5 @@ ALTER TABLE runs ADD COLUMN target_connection_id uuid;
 -- Idempotency-Key replays the original answer (as Stripe does): its status and body, kept with the key.
 ALTER TABLE idempotency_keys ADD COLUMN response_status integer;
 ALTER TABLE idempotency_keys ADD COLUMN response_body jsonb;
+-- Deleting a run (its project's deletion) finds its idempotency key by index, not by a scan.
+CREATE INDEX idempotency_keys_run_idx ON idempotency_keys (run_id) WHERE run_id IS NOT NULL;
