@@ -884,6 +884,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/connections/{id}/introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Introspect a connection's schema
+         * @description Starts an `introspect` run: a worker reads the target's schema through `pg_catalog` into a
+         *     snapshot (`GET /api/v1/connections/{id}/schema` once it has succeeded). Answers 202 at once
+         *     with the run and `Location: /api/v1/runs/{id}` to poll; no request waits on the target.
+         *     Send an `Idempotency-Key` to retry safely: the same key and body within 24 hours answer the
+         *     original 202 again (same run, `Idempotent-Replayed: true`); the same key with another body is a
+         *     409. Console users need the project permission `connections.write`.
+         */
+        post: operations["introspectConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List runs
+         * @description The runs of the projects the caller reaches, newest first, filtered by project, kind, status
+         *     and subject. Walk it with `cursor` (pass each page's `next_cursor`) to see every run once
+         *     while new ones start. A project key sees its project's runs only; a console member those of
+         *     the projects where they have a role.
+         */
+        get: operations["listRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a run
+         * @description One run: its status, progress, result or error, and who started it. Poll it until its status
+         *     is final (`succeeded`, `failed`, `cancelled`). A run of a project out of the caller's reach
+         *     (another organisation's, another project than a project key's, a project where a console
+         *     member has no role) is not found (404). Console users need the project permission `runs.read`.
+         */
+        get: operations["getRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a run's events
+         * @description The run's log, oldest first: queued, started, what the executor reports, cancel requests, the
+         *     outcome. Follow a live run with `after_seq` (the last `seq` seen): each call returns only what
+         *     was written since. Or walk it with `cursor`.
+         */
+        get: operations["listRunEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a run
+         * @description Asks the run to stop, and answers 202 with the run. A `queued` run is `cancelled` at once. A
+         *     `running` one becomes `cancelling`: its worker, told at once, cancels the statement running on
+         *     the target (`pg_cancel_backend` from a second session, since a session busy with a query
+         *     cannot be interrupted from inside), ends the run's target sessions and marks it `cancelled`
+         *     — within about a second. Asking again while `cancelling` changes nothing (202). A finished run
+         *     (`succeeded`, `failed`, `cancelled`) cannot be cancelled: 409 `CONFLICT`. Console users need
+         *     the project permission `runs.cancel` (owners, admins, developers).
+         */
+        post: operations["cancelRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "client.created": {
@@ -3178,6 +3297,160 @@ export interface components {
             /** @description The provider's organisation id, as in its tokens' `o.id` (Clerk v2), `org_id` (Clerk v1, OIDC). */
             external_org_id: string;
         };
+        /** @description How far the run is, as its executor reports it (null until it first does). */
+        RunProgress: {
+            /** @description What it is doing now, e.g. `connecting`, `reading_catalog`, `copying`. */
+            phase: string;
+            /** @description Units done in this phase. */
+            done: number;
+            /** @description Units in this phase, when known. */
+            total: number | null;
+            /** @description What is counted, e.g. `rows`, `tables`, `statements`. */
+            unit: string;
+        };
+        /**
+         * @description Why a run failed (null unless `status` is `failed`). Stable codes; the message never carries
+         *     the target server's own text. Codes of the runtime, for every kind:
+         *     * `WORKER_LOST` — the worker running it stopped renewing its lease (crash, killed, lost the
+         *       database); its target session is ended
+         *     * `WORKER_STOPPED` — the worker was shut down while the run was in progress
+         *     * `STATEMENT_TIMEOUT` — a statement on the target ran past its timeout
+         *     * `CONNECTION_NOT_FOUND` — the connection was deleted
+         *     * `TARGET_UNREACHABLE` — no session could be opened on the target
+         *     * `INTERNAL_ERROR` — a fault on our side
+         *     Each kind documents its own codes besides.
+         */
+        RunError: {
+            /** @description The machine-readable reason. */
+            code: string;
+            /** @description A human-readable explanation. */
+            message: string;
+        };
+        /**
+         * @description A long job on a customer's database (every kind: `introspect` today), executed by a worker.
+         *     Status: `queued` → `running` → `succeeded` | `failed` | `cancelled`, with `cancelling` between
+         *     `running` and `cancelled` while the worker stops the target query. `succeeded`, `failed` and
+         *     `cancelled` are final. Poll `GET /api/v1/runs/{id}` (the `Location` of the 202 that started it),
+         *     or subscribe a project webhook to the `run.*` events.
+         */
+        Run: {
+            /**
+             * Format: uuid
+             * @description The run's id.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The project it runs in.
+             */
+            project_id: string;
+            /** @description What it does, e.g. `introspect`. */
+            kind: string;
+            /** @description What it works on. */
+            subject: {
+                /** @description The subject's resource type, e.g. `connection`. */
+                type: string;
+                /**
+                 * Format: uuid
+                 * @description The subject's id.
+                 */
+                id: string;
+            };
+            /**
+             * @description * `queued` — waiting for a worker
+             *     * `running` — a worker holds it (under a lease it renews)
+             *     * `cancelling` — a cancel was requested; the worker is stopping the target query
+             *     * `succeeded` — done; `result` holds the outcome
+             *     * `failed` — stopped by an error; `error` says why
+             *     * `cancelled` — stopped by a cancel (a queued run is cancelled at once)
+             * @enum {string}
+             */
+            status: "queued" | "running" | "cancelling" | "succeeded" | "failed" | "cancelled";
+            /** @description The executor's last reported progress. */
+            progress: components["schemas"]["RunProgress"] | null;
+            /** @description What it produced (set when `succeeded`); its shape depends on the kind. */
+            result: Record<string, never> | null;
+            /** @description Why it failed (only when `failed`). */
+            error: components["schemas"]["RunError"] | null;
+            /** @description Who started it. */
+            created_by: {
+                /**
+                 * @description A console or identity-provider user, an API key, or the service itself (schedules).
+                 * @enum {string}
+                 */
+                type: "user" | "api_key" | "system";
+                /**
+                 * Format: uuid
+                 * @description The user's or key's id; null for the system and for identity-provider users.
+                 */
+                id: string | null;
+            };
+            /**
+             * Format: date-time
+             * @description When it was requested.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When a worker first took it.
+             */
+            started_at: string | null;
+            /**
+             * Format: date-time
+             * @description When it reached a final status.
+             */
+            finished_at: string | null;
+            /**
+             * Format: date-time
+             * @description When a cancel was first requested.
+             */
+            cancel_requested_at: string | null;
+        };
+        /** @description A page of runs, newest first (created_at descending, then id descending). */
+        RunList: {
+            /** @description The page's runs, in the list's order. */
+            items: components["schemas"]["Run"][];
+            /** @description How many runs match, over all pages. */
+            total: number;
+            /** @description The page size used. */
+            limit: number;
+            /** @description The offset used. */
+            offset: number;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /** @description One line of a run's log. */
+        RunEvent: {
+            /** @description Its position in the run's log (1, 2, 3…; no gaps); pass the last one seen as `after_seq` to get what follows. */
+            seq: number;
+            /**
+             * Format: date-time
+             * @description When it was written.
+             */
+            at: string;
+            /**
+             * @description How much it matters.
+             * @enum {string}
+             */
+            level: "debug" | "info" | "warning" | "error";
+            /** @description What happened, in words. */
+            message: string;
+            /** @description Details, by the kind (e.g. `{"code": "WORKER_LOST"}`). */
+            data: Record<string, never>;
+        };
+        /** @description A page of a run's log, oldest first (by seq). */
+        RunEventList: {
+            /** @description The page's events, by seq. */
+            items: components["schemas"]["RunEvent"][];
+            /** @description How many events match (after `after_seq`), over all pages. */
+            total: number;
+            /** @description The page size used. */
+            limit: number;
+            /** @description The offset used. */
+            offset: number;
+            /** @description Pass as `cursor` to get the next page; null on the last page (then poll with `after_seq`). */
+            next_cursor: string | null;
+        };
     };
     responses: {
         /** @description The request does not match the spec. `details` has one item per invalid field. */
@@ -3398,6 +3671,49 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /**
+         * @description Accepted: the work runs in the background as a run. `Location` is the run to poll; the body is
+         *     the run as it stood when this answer was made.
+         */
+        RunAccepted: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                RateLimit: components["headers"]["RateLimit"];
+                Location: components["headers"]["Location"];
+                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "id": "7f3c2a10-5d4e-4b8a-9c1f-2e3d4c5b6a79",
+                 *       "project_id": "1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d",
+                 *       "kind": "introspect",
+                 *       "subject": {
+                 *         "type": "connection",
+                 *         "id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+                 *       },
+                 *       "status": "queued",
+                 *       "progress": null,
+                 *       "result": null,
+                 *       "error": null,
+                 *       "created_by": {
+                 *         "type": "api_key",
+                 *         "id": "0b6f1c1e-8a4e-4f5e-9a57-2d1c7d7c9a10"
+                 *       },
+                 *       "created_at": "2026-05-01T09:30:00Z",
+                 *       "started_at": null,
+                 *       "finished_at": null,
+                 *       "cancel_requested_at": null
+                 *     }
+                 */
+                "application/json": components["schemas"]["Run"];
+            };
+        };
     };
     parameters: {
         /** @description Page size. Out of range is a 400, not a silent clamp. */
@@ -3421,6 +3737,15 @@ export interface components {
         UpdatedSince: string;
         /** @description The object's id (UUID). An id from another organisation is not found (404). */
         Id: string;
+        /**
+         * @description Makes a retried request safe: the first request with a key starts the work; a request with the
+         *     same key and the same body (and path) within 24 hours starts nothing and gets the original
+         *     answer again — same status, same body, with `Idempotent-Replayed: true`. The same key with
+         *     another body or on another operation is a 409 `CONFLICT`. Keys belong to the credential that
+         *     sent them (an API key, or a console user). Use a fresh random value (a UUID) per intended action.
+         * @example 5c0f1e2d-8a7b-4c6d-9e0f-1a2b3c4d5e6f
+         */
+        IdempotencyKey: string;
         /** @description The event's id (`msg_…`), the same in every retry of it. Store the ids you have processed and drop a repeat. */
         "webhook-id": components["schemas"]["WebhookEventId"];
         /** @description When this attempt was signed, in Unix seconds. Refuse a message more than 5 minutes away from your clock (replay protection). */
@@ -3451,6 +3776,13 @@ export interface components {
         "RateLimit-Policy": string;
         /** @description The IETF draft field for the tighter policy: remaining requests and seconds until one is next admitted, e.g. `"key";r=42;t=18`. */
         RateLimit: string;
+        /** @description Where to follow the accepted work, e.g. `/api/v1/runs/{id}` (poll it until its status is final). */
+        Location: string;
+        /**
+         * @description `true` when this answer is the replay of an earlier request with the same `Idempotency-Key`
+         *     (nothing new was started); absent otherwise.
+         */
+        "Idempotent-Replayed": "true";
     };
     pathItems: never;
 }
@@ -3541,6 +3873,12 @@ export type PaymentList = components['schemas']['PaymentList'];
 export type IdentityLink = components['schemas']['IdentityLink'];
 export type IdentityLinkList = components['schemas']['IdentityLinkList'];
 export type IdentityLinkCreate = components['schemas']['IdentityLinkCreate'];
+export type RunProgress = components['schemas']['RunProgress'];
+export type RunError = components['schemas']['RunError'];
+export type Run = components['schemas']['Run'];
+export type RunList = components['schemas']['RunList'];
+export type RunEvent = components['schemas']['RunEvent'];
+export type RunEventList = components['schemas']['RunEventList'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
 export type ResponseForbidden = components['responses']['Forbidden'];
@@ -3551,11 +3889,13 @@ export type ResponseUnsupportedMediaType = components['responses']['UnsupportedM
 export type ResponseTooManyRequests = components['responses']['TooManyRequests'];
 export type ResponseServiceUnavailable = components['responses']['ServiceUnavailable'];
 export type ResponseInternalError = components['responses']['InternalError'];
+export type ResponseRunAccepted = components['responses']['RunAccepted'];
 export type ParameterLimit = components['parameters']['Limit'];
 export type ParameterOffset = components['parameters']['Offset'];
 export type ParameterCursor = components['parameters']['Cursor'];
 export type ParameterUpdatedSince = components['parameters']['UpdatedSince'];
 export type ParameterId = components['parameters']['Id'];
+export type ParameterIdempotencyKey = components['parameters']['IdempotencyKey'];
 export type ParameterWebhookId = components['parameters']['webhook-id'];
 export type ParameterWebhookTimestamp = components['parameters']['webhook-timestamp'];
 export type ParameterWebhookSignature = components['parameters']['webhook-signature'];
@@ -3567,6 +3907,8 @@ export type HeaderXRateLimitRemaining = components['headers']['X-RateLimit-Remai
 export type HeaderXRateLimitReset = components['headers']['X-RateLimit-Reset'];
 export type HeaderRateLimitPolicy = components['headers']['RateLimit-Policy'];
 export type HeaderRateLimit = components['headers']['RateLimit'];
+export type HeaderLocation = components['headers']['Location'];
+export type HeaderIdempotentReplayed = components['headers']['Idempotent-Replayed'];
 export type $defs = Record<string, never>;
 export interface operations {
     getHealth: {
@@ -6560,6 +6902,302 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    introspectConnection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retried request safe: the first request with a key starts the work; a request with the
+                 *     same key and the same body (and path) within 24 hours starts nothing and gets the original
+                 *     answer again — same status, same body, with `Idempotent-Replayed: true`. The same key with
+                 *     another body or on another operation is a 409 `CONFLICT`. Keys belong to the credential that
+                 *     sent them (an API key, or a console user). Use a fresh random value (a UUID) per intended action.
+                 * @example 5c0f1e2d-8a7b-4c6d-9e0f-1a2b3c4d5e6f
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: components["responses"]["RunAccepted"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listRuns: {
+        parameters: {
+            query?: {
+                /** @description Only this project's runs (a project out of reach gives an empty list). */
+                project_id?: string;
+                /** @description Only runs of this kind, e.g. `introspect`. */
+                kind?: string;
+                /** @description Only runs in this status. */
+                status?: "queued" | "running" | "cancelling" | "succeeded" | "failed" | "cancelled";
+                /** @description Only runs working on this subject (e.g. a connection's id). */
+                subject_id?: string;
+                /** @description Page size. Out of range is a 400, not a silent clamp. */
+                limit?: components["parameters"]["Limit"];
+                /** @description How many items to skip, in the list's documented order. */
+                offset?: components["parameters"]["Offset"];
+                /**
+                 * @description Keyset pagination for large append-only lists: pass the `next_cursor` of the previous page to
+                 *     get the page after it. A walk by cursor never skips or repeats an item, even while items are
+                 *     added. The value is opaque (base64url of the last item's position in the list's order); it is
+                 *     checked on every request, and a malformed one, or one from another list, is a 400 naming
+                 *     `cursor`. The filters are not in the cursor: send the same ones with each page. Do not combine
+                 *     it with a non-zero `offset` (400 naming both).
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of runs. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "7f3c2a10-5d4e-4b8a-9c1f-2e3d4c5b6a79",
+                     *           "project_id": "1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "kind": "introspect",
+                     *           "subject": {
+                     *             "type": "connection",
+                     *             "id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+                     *           },
+                     *           "status": "succeeded",
+                     *           "progress": {
+                     *             "phase": "reading_catalog",
+                     *             "done": 14,
+                     *             "total": 14,
+                     *             "unit": "object_kinds"
+                     *           },
+                     *           "result": {
+                     *             "snapshot_id": "3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7",
+                     *             "fingerprint": "4f1c0d9e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e"
+                     *           },
+                     *           "error": null,
+                     *           "created_by": {
+                     *             "type": "api_key",
+                     *             "id": "0b6f1c1e-8a4e-4f5e-9a57-2d1c7d7c9a10"
+                     *           },
+                     *           "created_at": "2026-05-01T09:30:00Z",
+                     *           "started_at": "2026-05-01T09:30:00.120Z",
+                     *           "finished_at": "2026-05-01T09:30:01.870Z",
+                     *           "cancel_requested_at": null
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "limit": 50,
+                     *       "offset": 0,
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RunList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7f3c2a10-5d4e-4b8a-9c1f-2e3d4c5b6a79",
+                     *       "project_id": "1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "kind": "introspect",
+                     *       "subject": {
+                     *         "type": "connection",
+                     *         "id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+                     *       },
+                     *       "status": "succeeded",
+                     *       "progress": {
+                     *         "phase": "reading_catalog",
+                     *         "done": 14,
+                     *         "total": 14,
+                     *         "unit": "object_kinds"
+                     *       },
+                     *       "result": {
+                     *         "snapshot_id": "3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7",
+                     *         "fingerprint": "4f1c0d9e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e"
+                     *       },
+                     *       "error": null,
+                     *       "created_by": {
+                     *         "type": "api_key",
+                     *         "id": "0b6f1c1e-8a4e-4f5e-9a57-2d1c7d7c9a10"
+                     *       },
+                     *       "created_at": "2026-05-01T09:30:00Z",
+                     *       "started_at": "2026-05-01T09:30:00.120Z",
+                     *       "finished_at": "2026-05-01T09:30:01.870Z",
+                     *       "cancel_requested_at": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listRunEvents: {
+        parameters: {
+            query?: {
+                /** @description Only events after this one (its `seq`). */
+                after_seq?: number;
+                /** @description Page size. Out of range is a 400, not a silent clamp. */
+                limit?: components["parameters"]["Limit"];
+                /** @description How many items to skip, in the list's documented order. */
+                offset?: components["parameters"]["Offset"];
+                /**
+                 * @description Keyset pagination for large append-only lists: pass the `next_cursor` of the previous page to
+                 *     get the page after it. A walk by cursor never skips or repeats an item, even while items are
+                 *     added. The value is opaque (base64url of the last item's position in the list's order); it is
+                 *     checked on every request, and a malformed one, or one from another list, is a 400 naming
+                 *     `cursor`. The filters are not in the cursor: send the same ones with each page. Do not combine
+                 *     it with a non-zero `offset` (400 naming both).
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the run's events. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "seq": 1,
+                     *           "at": "2026-05-01T09:30:00Z",
+                     *           "level": "info",
+                     *           "message": "Run queued",
+                     *           "data": {
+                     *             "kind": "introspect"
+                     *           }
+                     *         },
+                     *         {
+                     *           "seq": 2,
+                     *           "at": "2026-05-01T09:30:00.120Z",
+                     *           "level": "info",
+                     *           "message": "Run started",
+                     *           "data": {
+                     *             "attempt": 1
+                     *           }
+                     *         }
+                     *       ],
+                     *       "total": 2,
+                     *       "limit": 50,
+                     *       "offset": 0,
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RunEventList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: components["responses"]["RunAccepted"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

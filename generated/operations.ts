@@ -3,7 +3,7 @@
 import type { operations } from './openapi-types';
 
 /** Every operationId in the spec. */
-export const operationIds = ['createApiKey', 'createIdentityLink', 'createWebhook', 'deleteIdentityLink', 'deleteWebhook', 'getApiKey', 'getBookingLink', 'getCall', 'getClient', 'getFamille', 'getHealth', 'getLead', 'getMe', 'getPayment', 'getProduct', 'getProduit', 'getPromotion', 'getTeamMember', 'getTicket', 'getWebhook', 'getWhoami', 'listApiKeys', 'listAuditEvents', 'listBookingLinks', 'listCalls', 'listClients', 'listFamilles', 'listIdentityLinks', 'listLeads', 'listPayments', 'listProducts', 'listProduits', 'listPromotions', 'listTeamMembers', 'listTickets', 'listWebhookDeliveries', 'listWebhookEventTypes', 'listWebhooks', 'login', 'logout', 'retryWebhookDelivery', 'revokeApiKey', 'rotateWebhookSecret', 'testWebhook', 'updateWebhook'] as const;
+export const operationIds = ['cancelRun', 'createApiKey', 'createIdentityLink', 'createWebhook', 'deleteIdentityLink', 'deleteWebhook', 'getApiKey', 'getBookingLink', 'getCall', 'getClient', 'getFamille', 'getHealth', 'getLead', 'getMe', 'getPayment', 'getProduct', 'getProduit', 'getPromotion', 'getRun', 'getTeamMember', 'getTicket', 'getWebhook', 'getWhoami', 'introspectConnection', 'listApiKeys', 'listAuditEvents', 'listBookingLinks', 'listCalls', 'listClients', 'listFamilles', 'listIdentityLinks', 'listLeads', 'listPayments', 'listProducts', 'listProduits', 'listPromotions', 'listRunEvents', 'listRuns', 'listTeamMembers', 'listTickets', 'listWebhookDeliveries', 'listWebhookEventTypes', 'listWebhooks', 'login', 'logout', 'retryWebhookDelivery', 'revokeApiKey', 'rotateWebhookSecret', 'testWebhook', 'updateWebhook'] as const;
 export type OperationId = (typeof operationIds)[number];
 
 export interface OperationInfo {
@@ -16,6 +16,7 @@ export interface OperationInfo {
 }
 
 export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
+  cancelRun: { method: 'post', path: '/api/v1/runs/{id}/cancel', security: [{"ApiKeyHeader":["runs:write"]},{"BearerAuth":["runs:write"]},{"SessionCookie":[]}], public: false },
   createApiKey: { method: 'post', path: '/api/v1/api-keys', security: [{"SessionCookie":["owner"]}], public: false },
   createIdentityLink: { method: 'post', path: '/api/v1/identity-links', security: [{"SessionCookie":["owner"]}], public: false },
   createWebhook: { method: 'post', path: '/api/v1/webhooks', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
@@ -33,10 +34,12 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   getProduct: { method: 'get', path: '/api/v1/products/{id}', security: [{"ApiKeyHeader":["read:products"]},{"BearerAuth":["read:products"]},{"SessionCookie":[]}], public: false },
   getProduit: { method: 'get', path: '/api/v1/produits/{id}', security: [{"ApiKeyHeader":["read:catalogue"]},{"BearerAuth":["read:catalogue"]},{"SessionCookie":[]}], public: false },
   getPromotion: { method: 'get', path: '/api/v1/promotions/{id}', security: [{"ApiKeyHeader":["read:promotions"]},{"BearerAuth":["read:promotions"]},{"SessionCookie":[]}], public: false },
+  getRun: { method: 'get', path: '/api/v1/runs/{id}', security: [{"ApiKeyHeader":["runs:read"]},{"BearerAuth":["runs:read"]},{"SessionCookie":[]}], public: false },
   getTeamMember: { method: 'get', path: '/api/v1/team-members/{id}', security: [{"ApiKeyHeader":["read:team"]},{"BearerAuth":["read:team"]},{"SessionCookie":[]}], public: false },
   getTicket: { method: 'get', path: '/api/v1/tickets/{id}', security: [{"ApiKeyHeader":["read:tickets"]},{"BearerAuth":["read:tickets"]},{"SessionCookie":[]}], public: false },
   getWebhook: { method: 'get', path: '/api/v1/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:read"]},{"BearerAuth":["webhooks:read"]},{"SessionCookie":["owner","admin"]}], public: false },
   getWhoami: { method: 'get', path: '/api/v1/whoami', security: [{"ApiKeyHeader":[]},{"BearerAuth":[]},{"SessionCookie":[]}], public: false },
+  introspectConnection: { method: 'post', path: '/api/v1/connections/{id}/introspect', security: [{"ApiKeyHeader":["connections:write"]},{"BearerAuth":["connections:write"]},{"SessionCookie":[]}], public: false },
   listApiKeys: { method: 'get', path: '/api/v1/api-keys', security: [{"SessionCookie":["owner","admin"]}], public: false },
   listAuditEvents: { method: 'get', path: '/api/v1/audit-events', security: [{"SessionCookie":["owner","admin"]}], public: false },
   listBookingLinks: { method: 'get', path: '/api/v1/booking-links', security: [{"ApiKeyHeader":["read:booking_links"]},{"BearerAuth":["read:booking_links"]},{"SessionCookie":[]}], public: false },
@@ -49,6 +52,8 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   listProducts: { method: 'get', path: '/api/v1/products', security: [{"ApiKeyHeader":["read:products"]},{"BearerAuth":["read:products"]},{"SessionCookie":[]}], public: false },
   listProduits: { method: 'get', path: '/api/v1/produits', security: [{"ApiKeyHeader":["read:catalogue"]},{"BearerAuth":["read:catalogue"]},{"SessionCookie":[]}], public: false },
   listPromotions: { method: 'get', path: '/api/v1/promotions', security: [{"ApiKeyHeader":["read:promotions"]},{"BearerAuth":["read:promotions"]},{"SessionCookie":[]}], public: false },
+  listRunEvents: { method: 'get', path: '/api/v1/runs/{id}/events', security: [{"ApiKeyHeader":["runs:read"]},{"BearerAuth":["runs:read"]},{"SessionCookie":[]}], public: false },
+  listRuns: { method: 'get', path: '/api/v1/runs', security: [{"ApiKeyHeader":["runs:read"]},{"BearerAuth":["runs:read"]},{"SessionCookie":[]}], public: false },
   listTeamMembers: { method: 'get', path: '/api/v1/team-members', security: [{"ApiKeyHeader":["read:team"]},{"BearerAuth":["read:team"]},{"SessionCookie":[]}], public: false },
   listTickets: { method: 'get', path: '/api/v1/tickets', security: [{"ApiKeyHeader":["read:tickets"]},{"BearerAuth":["read:tickets"]},{"SessionCookie":[]}], public: false },
   listWebhookDeliveries: { method: 'get', path: '/api/v1/webhooks/{id}/deliveries', security: [{"ApiKeyHeader":["webhooks:read"]},{"BearerAuth":["webhooks:read"]},{"SessionCookie":["owner","admin"]}], public: false },
@@ -80,6 +85,8 @@ type Clean<T> = [T] extends [never] ? Record<string, never> : T extends undefine
 export interface OperationRequest<K extends OperationId> {
   params: Clean<Get<operations[K]['parameters'], 'path'>>;
   query: Clean<Get<operations[K]['parameters'], 'query'>>;
+  /** The header parameters the operation declares, under their names in the spec. */
+  headers: Clean<Get<operations[K]['parameters'], 'header'>>;
   body: Json<NonNullable<Get<operations[K], 'requestBody'>>>;
 }
 

@@ -93,6 +93,8 @@ type Clean<T> = [T] extends [never] ? Record<string, never> : T extends undefine
 export interface OperationRequest<K extends OperationId> {
   params: Clean<Get<operations[K]['parameters'], 'path'>>;
   query: Clean<Get<operations[K]['parameters'], 'query'>>;
+  /** The header parameters the operation declares, under their names in the spec. */
+  headers: Clean<Get<operations[K]['parameters'], 'header'>>;
   body: Json<NonNullable<Get<operations[K], 'requestBody'>>>;
 }
 

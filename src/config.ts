@@ -149,6 +149,23 @@ function roleScopes(env: Env, name: string): Readonly<Record<string, readonly st
   return parsed as Record<string, readonly string[]>;
 }
 
+/** The run worker (src/runs/): a lease must outlive a few heartbeats (one per poll) or a busy worker loses its runs. */
+function runsConfig(env: Env) {
+  const runPollMs = int(env, 'RUN_POLL_MS', 1000, 10, 60_000);
+  const runLeaseMs = int(env, 'RUN_LEASE_MS', 30_000, 500, 3_600_000);
+  if (runLeaseMs < 3 * runPollMs) throw new ConfigError(`RUN_LEASE_MS must be at least 3 × RUN_POLL_MS (${3 * runPollMs}), so a lease outlives a missed heartbeat (got "${runLeaseMs}")`);
+  return {
+    /** Execute runs in this process; `off` when separate `npm run worker` processes do it. */
+    runWorker: oneOf(env, 'RUN_WORKER', ['on', 'off'] as const, 'on'),
+    /** The worker's tick: lease renewal (which also notices cancels), the lost-worker sweep, claims. NOTIFY wakes it sooner. */
+    runPollMs,
+    /** How long a run stays a worker's without a heartbeat; past it the run fails with WORKER_LOST. */
+    runLeaseMs,
+    /** Runs executing at once, per worker. */
+    runWorkerConcurrency: int(env, 'RUN_WORKER_CONCURRENCY', 4, 1, 100),
+  };
+}
+
 const NODE_ENVS = ['development', 'production', 'test'] as const;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -207,6 +224,8 @@ export function loadConfig(env: Env = process.env) {
     // During a key rotation: the old key, still accepted for reading until
     // `npm run admin -- reencrypt-webhook-secrets` has moved every secret to the new one.
     webhookSecretsKeyPrevious: key256(env, 'WEBHOOK_SECRETS_KEY_PREVIOUS'),
+    // Runs (long jobs on customers' databases, src/runs/)
+    ...runsConfig(env),
   };
 }
 

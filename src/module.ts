@@ -13,7 +13,27 @@ export interface ApiModule {
   readonly demo?: { readonly seed: DemoSeeder; readonly scopes: readonly string[] };
   /** The kinds of run (long jobs, src/runs/) this module executes, by `runs.kind`. */
   readonly runKinds?: Readonly<Record<string, RunExecutor>>;
+  /**
+   * Opens sessions on customers' databases for runs (RunContext.connectTarget, and the second
+   * session a cancel uses): the module that owns connections provides it, so src/runs/ never
+   * imports handlers/. One module provides it.
+   */
+  readonly targetConnector?: TargetConnector;
 }
+
+/** What a run's target session is opened for (src/runs/ fills it; the connector checks the connection belongs to the run's project). */
+export interface TargetSessionRequest {
+  readonly orgId: string;
+  readonly projectId: string;
+  readonly connectionId: string;
+  /** 'auralith/run/<id>' for the run's own sessions, 'auralith/cancel/<id>' for the cancelling one. */
+  readonly applicationName: string;
+  readonly readOnly?: boolean;
+  readonly statementTimeoutMs?: number;
+}
+
+/** A connected client on the target, session settings applied; throws a RunFailure with a stable code when it cannot. */
+export type TargetConnector = (db: pg.Pool, req: TargetSessionRequest) => Promise<pg.Client>;
 
 /**
  * What a run's executor gets. src/runs/ implements it (claim, lease, heartbeat, cancel); the

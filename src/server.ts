@@ -11,6 +11,8 @@ import { createPool, type Pool } from './db/pool';
 import { demoBanner, demoScopes, ensureDemo, type DemoResult } from '../handlers/access/demo';
 import { createLogger, type Logger } from './logger';
 import { exitOnSignals } from './shutdown';
+import { runKindsOf, targetConnectorOf } from './runs/modules';
+import { startRunWorker } from './runs/worker';
 import { startWebhookWorker } from './webhooks/worker';
 
 export interface Running {
@@ -37,6 +39,10 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   // on a small pool of its own so deliveries never take the API's connections.
   const workerPool = config.webhookWorker === 'on' ? createPool({ ...config, dbPoolMax: 4 }, databaseUrl, log) : undefined;
   const worker = workerPool ? startWebhookWorker({ pool: workerPool, log, config }) : undefined;
+  // Runs likewise (RUN_WORKER=off when worker processes run them): a pool of their own, a
+  // connection per run in flight plus the listener and the tick.
+  const runPool = config.runWorker === 'on' ? createPool({ ...config, dbPoolMax: config.runWorkerConcurrency + 2 }, databaseUrl, log) : undefined;
+  const runWorker = runPool ? startRunWorker({ pool: runPool, log, config, kinds: runKindsOf(modules), connector: targetConnectorOf(modules) }) : undefined;
 
   // Node enforces headersTimeout/requestTimeout only when it sweeps its connections, every
   // connectionsCheckingInterval (default 30 s): a slowloris socket lived ~30 s, not HEADERS_TIMEOUT_MS
@@ -76,6 +82,8 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       await closed;
       await worker?.stop();
       await workerPool?.end();
+      await runWorker?.stop();
+      await runPool?.end();
       await pool.end();
       if (embedded) await embedded.stop();
     })());

@@ -2,8 +2,10 @@
 // databases, and runs — the long jobs on those databases.
 import type { ApiModule } from '../../src/module';
 import { introspect } from './introspection/run-introspect';
+import { connectRunTarget } from './runs/target-connector';
 
 export const moduleDefinition: ApiModule = {
   name: 'ops',
   runKinds: { introspect },
+  targetConnector: connectRunTarget,
 };

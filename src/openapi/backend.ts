@@ -141,9 +141,18 @@ export async function createBackend(opts: BackendOptions): Promise<OpenAPIBacken
 
   for (const id of operationIds) {
     const handler = opts.handlers[id] as (ctx: Ctx, req: unknown) => Promise<HttpResult>;
-    api.register(id, (c: Context, ctx: Ctx) =>
-      handler(ctx, { params: c.request.params ?? {}, query: c.request.query ?? {}, body: c.request.requestBody }),
-    );
+    // Header parameters the operation declares (e.g. Idempotency-Key), under their spec names.
+    const headerParams = ((api.getOperation(id)?.parameters ?? []) as Array<{ in?: string; name?: string }>)
+      .filter((p) => p.in === 'header' && p.name)
+      .map((p) => p.name!);
+    api.register(id, (c: Context, ctx: Ctx) => {
+      const headers: Record<string, string> = {};
+      for (const name of headerParams) {
+        const value = c.request.headers[name.toLowerCase()];
+        if (typeof value === 'string') headers[name] = value;
+      }
+      return handler(ctx, { params: c.request.params ?? {}, query: c.request.query ?? {}, headers, body: c.request.requestBody });
+    });
   }
   return api;
 }

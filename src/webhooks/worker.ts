@@ -5,6 +5,7 @@
 // another worker retries those deliveries, with the same webhook-id).
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { listen } from '../db/listen';
 import type { Logger } from '../logger';
 import { attemptDelivery, type AttemptDeps } from './attempt';
 import { claimDue, purgeExpired } from './delivery-store';
@@ -73,7 +74,7 @@ export function startWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
     wake?.();
   };
 
-  const listener = listen(pool, log, nudge);
+  const listener = listen(pool, log, NOTIFY_CHANNEL, nudge);
 
   // Claims are writes (a commit each): refill in batches, once half the slots are free.
   const lowWater = Math.max(1, Math.floor(config.webhookConcurrency / 2));
@@ -148,64 +149,6 @@ export function startWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
       agents.destroy();
       for (const w of idleWaiters) w();
       log.info('webhook worker stopped');
-    },
-  };
-}
-
-/** A dedicated connection LISTENing for commits that published events; reconnects on failure. */
-function listen(pool: pg.Pool, log: Logger, onNotify: () => void): { ready: Promise<void>; close(): Promise<void> } {
-  let closed = false;
-  let retry: NodeJS.Timeout | undefined;
-  /** Discards the live LISTEN connection, if there is one. */
-  let dropLive: (() => void) | undefined;
-  let markReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-
-  async function connect() {
-    let c: pg.PoolClient | undefined;
-    let released = false;
-    // Every way out (error event, failed LISTEN, close) comes through here, once: pg-pool throws on a
-    // second release, and an 'error' can arrive after close() or while LISTEN is still in flight.
-    const drop = (err?: Error) => {
-      if (!c || released) return;
-      released = true;
-      c.off('notification', onNotify).off('error', onError);
-      c.on('error', () => {}); // a late socket error on the discarded client must not crash the process
-      // Never back to the pool: a LISTENing session is not a clean connection (and ending it ends the LISTEN).
-      c.release(err ?? true);
-      if (dropLive === drop) dropLive = undefined;
-    };
-    const onError = (err: Error) => {
-      log.warn({ err }, 'webhook listener connection lost; polling until it is back');
-      drop(err);
-      if (!closed) retry = setTimeout(connect, 1000);
-    };
-    try {
-      c = await pool.connect();
-      if (closed) return c.release();
-      c.on('notification', onNotify);
-      c.on('error', onError);
-      await c.query(`LISTEN ${NOTIFY_CHANNEL}`);
-      if (released) return; // the connection died during LISTEN; onError has scheduled a retry
-      if (closed) return drop();
-      dropLive = drop;
-    } catch (err) {
-      if (released) return; // onError already released it and scheduled the retry
-      log.warn({ err }, 'webhook listener could not connect; polling until it can');
-      drop(err as Error);
-      if (!closed) retry = setTimeout(connect, 5000);
-    } finally {
-      markReady();
-    }
-  }
-  void connect();
-
-  return {
-    ready,
-    async close() {
-      closed = true;
-      clearTimeout(retry);
-      dropLive?.();
     },
   };
 }
