@@ -110,6 +110,11 @@ CREATE TABLE runs (
   heartbeat_at         timestamptz,
   -- The target backend running the run's statement, for pg_cancel_backend from a second connection.
   target_backend_pid   integer,
+  -- Which connection target_backend_pid belongs to: the sweep stops a lost worker's target query there.
+  target_connection_id uuid,
+  -- run_events.seq is allocated by bumping this counter in the statement that inserts the event, so
+  -- the worker, a cancel request and the lost-worker sweep never take the same number.
+  last_event_seq       integer NOT NULL DEFAULT 0,
   cancel_requested_at  timestamptz,
   created_at           timestamptz NOT NULL DEFAULT now(),
   started_at           timestamptz,
@@ -147,12 +152,15 @@ CREATE TABLE idempotency_keys (
   operation_id    text NOT NULL,
   request_hash    bytea NOT NULL,
   run_id          uuid REFERENCES runs (id) ON DELETE CASCADE,
+  -- The original answer (status and body), replayed as Stripe does.
+  response_status integer,
+  response_body   jsonb,
   created_at      timestamptz NOT NULL DEFAULT now(),
   expires_at      timestamptz NOT NULL DEFAULT now() + interval '24 hours',
   PRIMARY KEY (org_id, principal_ref, key)
 );
 CREATE INDEX idempotency_keys_expires_idx ON idempotency_keys (expires_at);
-CREATE INDEX idempotency_keys_run_idx ON idempotency_keys (run_id);
+CREATE INDEX idempotency_keys_run_idx ON idempotency_keys (run_id) WHERE run_id IS NOT NULL;
 
 -- ---------------------------------------------------------------- schema snapshots
 -- Introspection's result: the sorted JSON of a target's schema and its SHA-256 fingerprint.
