@@ -22,8 +22,11 @@ export interface Prepared {
   cost: number;
 }
 
+// graphql-js gives up comparing same-named fields past a work budget, saying only this.
+const ABORTED = 'Validation aborted.';
 const refuse = (field: 'query' | 'variables' | 'operationName', errors: readonly GraphQLError[]) => {
-  const msg = (e: GraphQLError) => (e.locations?.[0] ? `${e.message} (line ${e.locations[0].line}, column ${e.locations[0].column})` : e.message);
+  const text = (e: GraphQLError) => (e.message === ABORTED ? 'The query repeats too many fields to validate; ask each field once' : e.message);
+  const msg = (e: GraphQLError) => (e.locations?.[0] ? `${text(e)} (line ${e.locations[0].line}, column ${e.locations[0].column})` : text(e));
   return new ApiError('VALIDATION_ERROR', `${field}: ${msg(errors[0])}`, {
     details: errors.slice(0, 10).map((e) => ({ loc: ['body', field], msg: msg(e), type: 'graphql' })),
   });
@@ -59,6 +62,8 @@ export function prepare(body: GraphqlRequestBody): Prepared {
     const names = document.definitions.filter((d) => d.kind === 'OperationDefinition').length;
     throw refuse('operationName', [new GraphQLError(body.operationName ? `No operation named ${body.operationName} in the query` : `The query has ${names} operations: name the one to run`)]);
   }
+  // The schema has reads only (execute would answer a mutation with a 200 and no data).
+  if (operation.operation !== 'query') throw refuse('query', [new GraphQLError(`Only queries run here, not a ${operation.operation}`, { nodes: operation })]);
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], body.variables ?? {}, { maxErrors: 10 });
   if (coerced.errors) throw refuse('variables', coerced.errors);
   const queryType = schema.getQueryType()!.name;
