@@ -2,8 +2,10 @@
 // relations (statements counted on the app's own pool), the limits refused before any SQL, the
 // cost in the rate-limit window, and every documented status.
 import { randomUUID } from 'node:crypto';
+import { getIntrospectionQuery } from 'graphql';
 import { createApiKey, createOrg } from '../helpers/factories';
 import { startHarness, type Harness } from '../helpers/harness';
+import { IdentityProvider } from '../helpers/identity-provider';
 import { allScopes } from '../helpers/spec-ops';
 import { graphqlWorld, type GraphqlWorld } from './world';
 
@@ -187,6 +189,9 @@ describe('POST /graphql', () => {
     expect(res.body.data.__schema.queryType.name).toBe('Query');
     expect(res.body.data.__type.fields.map((f: Json) => f.name)).toEqual(expect.arrayContaining(['assigned_to_id', 'assigned_to', 'utm']));
     expect(res.body.extensions.cost).toBe(1);
+    // GraphiQL's own introspection query fits the limits (depth counts no introspection field).
+    const full = await w.gql(getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true }), { operationName: 'IntrospectionQuery' }).expect(200);
+    expect(full.body.data.__schema.types.map((t: Json) => t.name)).toEqual(expect.arrayContaining(['Lead', 'LeadList', 'Int53', 'DateTime']));
   });
 });
 
@@ -206,5 +211,40 @@ describe('POST /graphql with the database away', () => {
     const res = await dead.api.post('/graphql').set('X-API-Key', live.key).send({ query: '{ leads { total } }' }).expect(503);
     expect(res.body.code).toBe('SERVICE_UNAVAILABLE');
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
+
+describe('POST /graphql with an identity-provider JWT (BearerAuth)', () => {
+  let idp: IdentityProvider;
+  let w: GraphqlWorld;
+  let token: string;
+  beforeAll(async () => {
+    idp = await IdentityProvider.start();
+    const signingKey = await idp.newKey('RS256');
+    idp.published = [signingKey];
+    w = await graphqlWorld({ env: { JWT_ISSUER: idp.issuer } });
+    await w.h.db.query('INSERT INTO identity_org_links (org_id, issuer, external_org_id) VALUES ($1, $2, $3)', [w.org, idp.issuer, 'org_gql']);
+    // A member: every read scope but read:payments and read:clients (JWT_ROLE_SCOPES' default).
+    token = await idp.sign(signingKey, Date.now(), { v: 2, o: { id: 'org_gql', rol: 'member' } });
+  });
+  afterAll(async () => {
+    await w.h.close();
+    await idp.close();
+  });
+
+  it("each field under the role's scopes, the cost from the user's window", async () => {
+    const res = await w.h.api
+      .post('/graphql')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ query: '{ leads(limit: 1) { total } payments { total } clients { total } }' })
+      .expect(200);
+    expect(res.body.data.leads.total).toBeGreaterThan(0);
+    expect(res.body.data).toMatchObject({ payments: null, clients: null });
+    expect(res.body.errors.map((e: Json) => [e.path[0], e.extensions.code, e.message])).toEqual([
+      ['payments', 'INSUFFICIENT_SCOPE', 'The role member lacks the scope read:payments'],
+      ['clients', 'INSUFFICIENT_SCOPE', 'The role member lacks the scope read:clients'],
+    ]);
+    expect(res.body.extensions.cost).toBe(3);
+    expect(res.headers['x-ratelimit-remaining']).toBe('97'); // the user's 100/min, less 3
   });
 });
