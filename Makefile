@@ -22,8 +22,8 @@ install: node_modules/.package-lock.json
 
 # What generated/ and dist/ are made from: make rebuilds them only when one of these is newer, so a
 # restart compiles nothing, and an edit of the spec regenerates, then recompiles.
-SPEC_SOURCES := openapi.yaml $(shell find openapi -type f) scripts/generate.mjs scripts/openapi-typescript.redocly.yaml
-GENERATED := generated/openapi.json generated/openapi-types.ts generated/operations.ts generated/error-codes.ts
+SPEC_SOURCES := openapi.yaml $(shell find openapi -type f) scripts/generate.mjs scripts/generate-graphql.mjs scripts/openapi-typescript.redocly.yaml
+GENERATED := generated/openapi.json generated/openapi-types.ts generated/operations.ts generated/error-codes.ts generated/schema.graphql generated/graphql-map.ts
 TS_SOURCES := $(shell find src handlers -name '*.ts')
 
 $(GENERATED) &: $(SPEC_SOURCES) node_modules/.package-lock.json

@@ -128,6 +128,8 @@ interface Endpoint {
   label: string;
   path: (i: number) => string;
   auth: boolean;
+  /** A JSON body: the request is then a POST of it (POST /graphql). */
+  body?: string;
 }
 
 /** `key` is an API key (X-API-Key), or with `bearer` any bearer token (an identity provider's JWT). */
@@ -137,8 +139,8 @@ async function load(server: Server, ep: Endpoint, key: string, seconds: number, 
     url: server.url,
     connections: CONNECTIONS,
     duration: seconds,
-    headers: !ep.auth ? {} : bearer ? { authorization: `Bearer ${key}` } : { 'x-api-key': key },
-    requests: [{ setupRequest: (req) => ({ ...req, path: ep.path(i++) }) }],
+    headers: { ...(!ep.auth ? {} : bearer ? { authorization: `Bearer ${key}` } : { 'x-api-key': key }), ...(ep.body ? { 'content-type': 'application/json' } : {}) },
+    requests: [{ setupRequest: (req) => ({ ...req, path: ep.path(i++), ...(ep.body ? { method: 'POST' as const, body: ep.body } : {}) }) }],
   });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
 }
@@ -263,6 +265,28 @@ async function main(): Promise<void> {
     jwtRounds.push(pair);
   }
   const jwtPath = { jwt: medianOf(jwtRounds.map((r) => r.jwt)), key: medianOf(jwtRounds.map((r) => r.key)), ratios: jwtRounds.map((r) => r.jwt.rps / r.key.rps) };
+
+  // GraphQL next to REST: the closer's pipeline as one query selecting every field of the REST
+  // body, on the full server, in alternating rounds (parse and validation are cached per text).
+  const leadsEp = endpoints.find((e) => e.id === 'leads')!;
+  const leadFields = 'id first_name last_name email phone status source utm { source medium campaign content term } assigned_to_id booking_link_id last_contacted_at created_at updated_at';
+  const graphqlEp: Endpoint = {
+    id: 'graphql',
+    label: 'POST /graphql { leads(assigned_to: …, status: new, limit: 50) { every field } }',
+    path: () => '/graphql',
+    auth: true,
+    body: JSON.stringify({ query: `{ leads(assigned_to: "${pipeline[0].closer}", status: new, limit: 50) { items { ${leadFields} } total limit offset } }` }),
+  };
+  await load(full, graphqlEp, key, WARMUP);
+  const graphqlRounds: Array<{ graphql: Sample; rest: Sample }> = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const pair = round % 2 === 0
+      ? { graphql: await load(full, graphqlEp, key, DURATION), rest: await load(full, leadsEp, key, DURATION) }
+      : { rest: await load(full, leadsEp, key, DURATION), graphql: await load(full, graphqlEp, key, DURATION) };
+    say(`graphql/rest round ${round + 1}: ${pair.graphql.rps.toFixed(0)} vs ${pair.rest.rps.toFixed(0)} req/s  non2xx ${pair.graphql.non2xx}`);
+    graphqlRounds.push(pair);
+  }
+  const graphqlPath = { graphql: medianOf(graphqlRounds.map((r) => r.graphql)), rest: medianOf(graphqlRounds.map((r) => r.rest)), ratios: graphqlRounds.map((r) => r.graphql.rps / r.rest.rps) };
   await idp.close();
 
   // Response validation's cost: the same endpoints with validation on (it is off in production).
@@ -320,6 +344,13 @@ async function main(): Promise<void> {
       md.push(`| ${s.name === 'full' ? ep.label : ''} | ${s.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${cells.join(' | ')} |`);
     }
   }
+  md.push(
+    '',
+    '| GraphQL vs REST (full server, alternating rounds) | req/s | p50 ms | p99 ms | graphql/REST (rounds) |',
+    '|---|---:|---:|---:|---:|',
+    `| ${graphqlEp.label} | ${graphqlPath.graphql.rps.toFixed(0)} | ${graphqlPath.graphql.p50} | ${graphqlPath.graphql.p99} | ${(graphqlPath.graphql.rps / graphqlPath.rest.rps).toFixed(2)} (${range(graphqlPath.ratios)}) |`,
+    `| ${leadsEp.label.replace(/ \(.*$/, '')} | ${graphqlPath.rest.rps.toFixed(0)} | ${graphqlPath.rest.p50} | ${graphqlPath.rest.p99} |  |`,
+  );
   md.push('', '| target | value | met |', '|---|---:|---|');
   for (const [name, value, ok] of targets) md.push(`| ${name} | ${value.toFixed(2)} | ${ok(value) ? 'yes' : '**no**'} |`);
   md.push(
@@ -333,7 +364,7 @@ async function main(): Promise<void> {
       ` (${webhooks.burst.delivered}/${webhooks.burst.events} in ${webhooks.burst.seconds.toFixed(1)} s); at a steady ${webhooks.steady.ratePerSecond} events/s, commit → delivery lag` +
       ` p50 ${webhooks.steady.lagP50Ms?.toFixed(1)} ms, p99 ${webhooks.steady.lagP99Ms?.toFixed(1)} ms (${webhooks.steady.delivered}/${webhooks.steady.events} delivered).`,
   );
-  writeFileSync(join(outDir, `${stamp}.json`), JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, warmup: WARMUP, duration: DURATION, rounds: ROUNDS, tickets: TICKETS, leads: LEADS, results, roundRatios, jwtPath, validation, rssMb, startups, routers, webhooks }, null, 2));
+  writeFileSync(join(outDir, `${stamp}.json`), JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, warmup: WARMUP, duration: DURATION, rounds: ROUNDS, tickets: TICKETS, leads: LEADS, results, roundRatios, jwtPath, graphqlPath, validation, rssMb, startups, routers, webhooks }, null, 2));
   writeFileSync(join(outDir, `${stamp}.md`), md.join('\n') + '\n');
   writeFileSync(join(outDir, 'latest.md'), md.join('\n') + '\n');
   process.stdout.write('\n' + md.join('\n') + '\n');

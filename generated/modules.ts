@@ -46,11 +46,13 @@ import { listWebhookEventTypes } from '../handlers/webhooks/listWebhookEventType
 import { listWebhooks } from '../handlers/webhooks/listWebhooks';
 import { login } from '../handlers/auth/login';
 import { logout } from '../handlers/auth/logout';
+import { queryGraphql } from '../handlers/graphql/queryGraphql';
 import { retryWebhookDelivery } from '../handlers/webhooks/retryWebhookDelivery';
 import { revokeApiKey } from '../handlers/access/revokeApiKey';
 import { rotateWebhookSecret } from '../handlers/webhooks/rotateWebhookSecret';
 import { testWebhook } from '../handlers/webhooks/testWebhook';
 import { updateWebhook } from '../handlers/webhooks/updateWebhook';
+import { moduleDefinition as graphql } from '../handlers/graphql/module';
 import { moduleDefinition as ops } from '../handlers/ops/module';
 import { moduleDefinition as partner } from '../handlers/partner/module';
 import { moduleDefinition as pos } from '../handlers/pos/module';
@@ -102,6 +104,7 @@ export const handlers: HandlerMap = {
   listWebhooks,
   login,
   logout,
+  queryGraphql,
   retryWebhookDelivery,
   revokeApiKey,
   rotateWebhookSecret,
@@ -110,4 +113,4 @@ export const handlers: HandlerMap = {
 };
 
 /** The modules that add more than handlers to the plumbing, in folder order. */
-export const modules: readonly ApiModule[] = [ops, partner, pos];
+export const modules: readonly ApiModule[] = [graphql, ops, partner, pos];

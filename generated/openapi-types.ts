@@ -1003,6 +1003,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/graphql": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a GraphQL query over the read API
+         * @description The read operations of the POS and partner modules as one GraphQL schema
+         *     (`generated/schema.graphql`, by introspection too), generated from this spec: `listLeads` is
+         *     `leads(...)`, `getLead` is `lead(id:)`, with the arguments and fields named as in REST, and
+         *     relations between resources (`Lead.assigned_to`, `Payment.lead`…) loaded in one batch per
+         *     level. Every field runs the REST operation it mirrors: its scopes, its validation, its
+         *     handler (GDPR masking and tenant isolation included).
+         *
+         *     * **Errors per field**: a field the key may not read is `null` with an error whose
+         *       `extensions.code` is `INSUFFICIENT_SCOPE`, while its siblings resolve; an unknown id or one
+         *       of another organisation is `null` with `NOT_FOUND`. Each error carries the `request_id`.
+         *     * **Limits**, checked before any database work: at most 2000 tokens, depth 8 (introspection
+         *       fields aside), 15 aliases, a cost of 50. A document that breaks one, does not parse or
+         *       validate, or whose variables do not fit is a 400 naming `query` (or `variables`,
+         *       `operationName`); the body is at most 100 kB (413).
+         *     * **Cost**: 1 point per field that runs a REST operation (a root field, and each relation
+         *       field once per level: it is one batch), at least 1. The query takes that many points from
+         *       the key's and the organisation's rate-limit windows, the same as REST, in one step; over
+         *       budget is a 429 with `Retry-After`. `extensions.cost` says what it cost.
+         */
+        post: operations["queryGraphql"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "client.created": {
@@ -2207,6 +2244,56 @@ export interface components {
             limit: number;
             /** @description The offset used. */
             offset: number;
+        };
+        /** @description A GraphQL request (GraphQL over HTTP, JSON). */
+        GraphqlRequest: {
+            /**
+             * @description The GraphQL document (queries only; at most 2000 tokens).
+             * @example { leads(limit: 5) { total items { id first_name assigned_to { name } } } }
+             */
+            query: string;
+            /** @description The values of the document's variables, by name. */
+            variables?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description Which operation of the document to run; needed when it has several. */
+            operationName?: string | null;
+        };
+        /** @description A GraphQL result. `data` is null only when no field could run; `errors` lists the fields that failed. */
+        GraphqlResponse: {
+            /** @description The fields asked for, each shaped like the REST body of the operation it mirrors. */
+            data: {
+                [key: string]: unknown;
+            } | null;
+            /** @description One item per field that failed (its value in `data` is null). */
+            errors?: components["schemas"]["GraphqlError"][];
+            /** @description About the query itself. */
+            extensions: {
+                /** @description The rate-limit points the query took (1 per field that runs a REST operation, relations once per level). */
+                cost: number;
+            };
+        };
+        /** @description A field that failed, and why. */
+        GraphqlError: {
+            /** @description A human-readable message. Do not parse it; switch on `extensions.code`. */
+            message: string;
+            /** @description The failed field's place in `data`. */
+            path?: (string | number)[];
+            /** @description Where the field is in the document. */
+            locations?: {
+                /** @description Line, from 1. */
+                line: number;
+                /** @description Column, from 1. */
+                column: number;
+            }[];
+            /** @description The same `code` (and `details`) as the REST operation would answer with, and the request's id. */
+            extensions: {
+                code: components["schemas"]["ErrorCode"];
+                /** @description The request's id (also in the `X-Request-Id` header); quote it to support. */
+                request_id: string;
+                /** @description As in the REST error envelope, e.g. one item per invalid argument. */
+                details?: components["schemas"]["ErrorDetail"][];
+            };
         };
         /**
          * @description An event type an endpoint can subscribe to, `<resource>.<event>`. The catalogue, with each
@@ -3825,6 +3912,9 @@ export type Ticket = components['schemas']['Ticket'];
 export type TicketList = components['schemas']['TicketList'];
 export type Promotion = components['schemas']['Promotion'];
 export type PromotionList = components['schemas']['PromotionList'];
+export type GraphqlRequest = components['schemas']['GraphqlRequest'];
+export type GraphqlResponse = components['schemas']['GraphqlResponse'];
+export type GraphqlError = components['schemas']['GraphqlError'];
 export type WebhookEventType = components['schemas']['WebhookEventType'];
 export type Webhook = components['schemas']['Webhook'];
 export type WebhookList = components['schemas']['WebhookList'];
@@ -7198,6 +7288,91 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    queryGraphql: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "query": "query Pipeline($status: LeadStatus) { leads(status: $status, limit: 2) { total items { id first_name status } } }",
+                 *       "variables": {
+                 *         "status": "booked"
+                 *       },
+                 *       "operationName": "Pipeline"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GraphqlRequest"];
+            };
+        };
+        responses: {
+            /** @description The result, with per-field errors if any (each with its `extensions.code`) and the query's cost. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "leads": {
+                     *           "total": 1,
+                     *           "items": [
+                     *             {
+                     *               "id": "e1a7c3f9-5b2d-4c86-8e4f-0a9b6d3c2e71",
+                     *               "first_name": "Julie",
+                     *               "status": "booked"
+                     *             }
+                     *           ]
+                     *         },
+                     *         "payments": null
+                     *       },
+                     *       "errors": [
+                     *         {
+                     *           "message": "This API key lacks the scope read:payments",
+                     *           "path": [
+                     *             "payments"
+                     *           ],
+                     *           "locations": [
+                     *             {
+                     *               "line": 1,
+                     *               "column": 78
+                     *             }
+                     *           ],
+                     *           "extensions": {
+                     *             "code": "INSUFFICIENT_SCOPE",
+                     *             "request_id": "req_01JD2Z6Q7N4X8V3K5M9P0R2T4W"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "extensions": {
+                     *         "cost": 2
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GraphqlResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

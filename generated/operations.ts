@@ -3,7 +3,7 @@
 import type { operations } from './openapi-types';
 
 /** Every operationId in the spec. */
-export const operationIds = ['cancelRun', 'createApiKey', 'createIdentityLink', 'createWebhook', 'deleteIdentityLink', 'deleteWebhook', 'getApiKey', 'getBookingLink', 'getCall', 'getClient', 'getFamille', 'getHealth', 'getLead', 'getMe', 'getPayment', 'getProduct', 'getProduit', 'getPromotion', 'getRun', 'getTeamMember', 'getTicket', 'getWebhook', 'getWhoami', 'introspectConnection', 'listApiKeys', 'listAuditEvents', 'listBookingLinks', 'listCalls', 'listClients', 'listFamilles', 'listIdentityLinks', 'listLeads', 'listPayments', 'listProducts', 'listProduits', 'listPromotions', 'listRunEvents', 'listRuns', 'listTeamMembers', 'listTickets', 'listWebhookDeliveries', 'listWebhookEventTypes', 'listWebhooks', 'login', 'logout', 'retryWebhookDelivery', 'revokeApiKey', 'rotateWebhookSecret', 'testWebhook', 'updateWebhook'] as const;
+export const operationIds = ['cancelRun', 'createApiKey', 'createIdentityLink', 'createWebhook', 'deleteIdentityLink', 'deleteWebhook', 'getApiKey', 'getBookingLink', 'getCall', 'getClient', 'getFamille', 'getHealth', 'getLead', 'getMe', 'getPayment', 'getProduct', 'getProduit', 'getPromotion', 'getRun', 'getTeamMember', 'getTicket', 'getWebhook', 'getWhoami', 'introspectConnection', 'listApiKeys', 'listAuditEvents', 'listBookingLinks', 'listCalls', 'listClients', 'listFamilles', 'listIdentityLinks', 'listLeads', 'listPayments', 'listProducts', 'listProduits', 'listPromotions', 'listRunEvents', 'listRuns', 'listTeamMembers', 'listTickets', 'listWebhookDeliveries', 'listWebhookEventTypes', 'listWebhooks', 'login', 'logout', 'queryGraphql', 'retryWebhookDelivery', 'revokeApiKey', 'rotateWebhookSecret', 'testWebhook', 'updateWebhook'] as const;
 export type OperationId = (typeof operationIds)[number];
 
 export interface OperationInfo {
@@ -61,6 +61,7 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   listWebhooks: { method: 'get', path: '/api/v1/webhooks', security: [{"ApiKeyHeader":["webhooks:read"]},{"BearerAuth":["webhooks:read"]},{"SessionCookie":["owner","admin"]}], public: false },
   login: { method: 'post', path: '/api/v1/auth/login', security: [], public: true },
   logout: { method: 'post', path: '/api/v1/auth/logout', security: [{"SessionCookie":[]}], public: false },
+  queryGraphql: { method: 'post', path: '/graphql', security: [{"ApiKeyHeader":[]},{"BearerAuth":[]}], public: false },
   retryWebhookDelivery: { method: 'post', path: '/api/v1/webhooks/{id}/deliveries/{delivery_id}/retry', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
   revokeApiKey: { method: 'post', path: '/api/v1/api-keys/{id}/revoke', security: [{"SessionCookie":["owner"]}], public: false },
   rotateWebhookSecret: { method: 'post', path: '/api/v1/webhooks/{id}/rotate-secret', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },

@@ -5,3 +5,4 @@ import { handlers, modules } from '../generated/modules';
 
 export { handlers, modules };
 export const accessPolicies = modules.flatMap((m) => m.accessPolicies ?? []);
+export const requestCosts = modules.flatMap((m) => m.requestCosts ?? []);

@@ -8,12 +8,14 @@
 //                               (handlers/<module>/<operationId>.ts) and each handlers/<module>/module.ts
 //   generated/event-types.ts    the webhook event catalogue, from the spec's `webhooks:` section
 //   generated/webhook-render.sql  webhook_render(): each event type's SQL render function (applied at boot)
+//   generated/schema.graphql, generated/graphql-map.ts  GraphQL over the data modules' reads (scripts/generate-graphql.mjs)
 // `--check` writes into a temporary folder and fails when generated/ differs (drift).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateGraphql } from './generate-graphql.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
@@ -122,6 +124,7 @@ writeFileSync(join(outDir, 'error-codes.ts'), HEADER + [
 const handlersDir = join(root, 'handlers');
 const moduleDirs = readdirSync(handlersDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
 const handlerImports = [];
+const handlerModule = new Map();
 for (const o of ops) {
   const found = moduleDirs.filter((m) => existsSync(join(handlersDir, m, `${o.id}.ts`)));
   if (found.length !== 1) {
@@ -129,6 +132,7 @@ for (const o of ops) {
     process.exit(1);
   }
   handlerImports.push(`import { ${o.id} } from '../handlers/${found[0]}/${o.id}';`);
+  handlerModule.set(o.id, found[0]);
 }
 const withModuleFile = moduleDirs.filter((m) => existsSync(join(handlersDir, m, 'module.ts')));
 const ident = (m) => m.replace(/[^a-zA-Z0-9]+(.)/g, (_, c) => c.toUpperCase());
@@ -146,6 +150,11 @@ writeFileSync(join(outDir, 'modules.ts'), HEADER + [
   '/** The modules that add more than handlers to the plumbing, in folder order. */',
   `export const modules: readonly ApiModule[] = [${withModuleFile.map(ident).join(', ')}];`,
   ''].join('\n'));
+
+// 6. GraphQL: the data modules' reads as a schema, and the map its runtime needs.
+const graphql = generateGraphql(spec, (id) => handlerModule.get(id), handlersDir);
+writeFileSync(join(outDir, 'schema.graphql'), graphql.sdl);
+writeFileSync(join(outDir, 'graphql-map.ts'), graphql.map);
 
 function describeScopes(schema) {
   const described = {};

@@ -18,6 +18,7 @@ import { requestId } from './http/request-id';
 import { timedPool } from './http/server-timing';
 import { refuseLoneSurrogates, refuseProtoQuery } from './http/unstorable';
 import type { Logger } from './logger';
+import type { RequestCost } from './module';
 import { createBackend } from './openapi/backend';
 import { bundledSpecPath } from './paths';
 
@@ -29,6 +30,8 @@ export interface AppDeps {
   /** The modules' wiring, from the entry point (handlers/index.ts): plumbing never imports handlers/. */
   handlers: HandlerMap;
   policies: readonly AccessPolicy[];
+  /** The modules' per-request prices (handlers/index.ts requestCosts). */
+  requestCosts: readonly RequestCost[];
 }
 
 let cachedSpec: Document | undefined;
@@ -45,6 +48,7 @@ export async function createApp(deps: AppDeps) {
     config,
     handlers: deps.handlers,
     policies: deps.policies,
+    requestCosts: deps.requestCosts,
     validateResponses: config.validateResponses,
     onResponseMismatch: (ctx, operationId, status, errors) =>
       ctx.log.error({ operationId, status, errors }, 'response does not match the spec'),

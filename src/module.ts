@@ -3,6 +3,7 @@
 // module never means editing a list in src/.
 import type pg from 'pg';
 import type { AccessPolicy } from './auth/authenticate';
+import type { Ctx } from './handler';
 import type { Logger } from './logger';
 
 export interface ApiModule {
@@ -11,6 +12,8 @@ export interface ApiModule {
   readonly accessPolicies?: readonly AccessPolicy[];
   /** The demo organisation's data (`make start` on an empty database), and the read scopes the printed demo key gets for it. */
   readonly demo?: { readonly seed: DemoSeeder; readonly scopes: readonly string[] };
+  /** Operations whose rate-limit price depends on what the request asks (POST /graphql). */
+  readonly requestCosts?: readonly RequestCost[];
   /** The kinds of run (long jobs, src/runs/) this module executes, by `runs.kind`. */
   readonly runKinds?: Readonly<Record<string, RunExecutor>>;
   /**
@@ -73,6 +76,17 @@ export class RunFailure extends Error {
   constructor(readonly code: string, message: string) {
     super(message);
   }
+}
+
+/**
+ * The price of one request of `operationId` in rate-limit points, instead of 1. The pipeline
+ * validates the request against the spec first, then calls `cost` (CPU only: it runs before the
+ * credential is resolved, so a refusal — an ApiError it throws — costs no database work), then
+ * takes that many points in the one authentication round trip.
+ */
+export interface RequestCost {
+  readonly operationId: string;
+  cost(request: { readonly body: unknown; readonly query: Readonly<Record<string, unknown>> }, ctx: Ctx): number;
 }
 
 /** Runs inside the demo's transaction, after the organisation, its owner and key exist. */

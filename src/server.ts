@@ -1,7 +1,7 @@
 // Entry point: config → database (embedded when DATABASE_URL is unset) → migrations → app → listen.
 // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close the pool, exit 0.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { accessPolicies, handlers, modules } from '../handlers';
+import { accessPolicies, handlers, modules, requestCosts } from '../handlers';
 import { createApp } from './app';
 import { loadConfigOrExit, type Config } from './config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
@@ -34,7 +34,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   if (applied.length) log.info({ applied }, 'migrations applied');
   const pool = createPool(config, databaseUrl, log);
   const demo = config.demo ? await ensureDemo(pool, modules, config.demoOwnerPassword) : undefined;
-  const { app } = await createApp({ config, pool, log, handlers, policies: accessPolicies });
+  const { app } = await createApp({ config, pool, log, handlers, policies: accessPolicies, requestCosts });
   // Webhook delivery in this process by default (WEBHOOK_WORKER=off when `npm run worker` runs it),
   // on a small pool of its own so deliveries never take the API's connections.
   const workerPool = config.webhookWorker === 'on' ? createPool({ ...config, dbPoolMax: 4 }, databaseUrl, log) : undefined;

@@ -2,7 +2,7 @@ import type { components } from '../../generated/openapi-types';
 import type { Handler } from '../../src/handler';
 import { fetchOne } from '../../src/db/fetch-one';
 
-const SQL = `SELECT partner_call_json(t) AS body FROM calls t WHERE t.org_id = $1 AND t.id = $2`;
+export const SQL = `SELECT partner_call_json(t) AS body FROM calls t WHERE t.org_id = $1 AND t.id = $2`;
 
 export const getCall: Handler<'getCall'> = async (ctx, req) => ({
   status: 200,

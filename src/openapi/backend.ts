@@ -10,6 +10,7 @@ import type { SecurityRequirements } from '../auth/authorize';
 import type { Config } from '../config';
 import { ApiError } from '../errors';
 import type { Ctx, HandlerMap, HttpResult } from '../handler';
+import type { RequestCost } from '../module';
 import { addStrictFormats } from './formats';
 import { assertSupportedParameters, fastParseRequest } from './parse-request';
 import { SegmentRouter } from './router';
@@ -22,6 +23,8 @@ export interface BackendOptions {
   handlers: HandlerMap;
   /** The modules' rules over whole organisations, applied to every authenticated request. */
   policies: readonly AccessPolicy[];
+  /** The modules' per-request prices (src/module.ts RequestCost); every other operation costs 1. */
+  requestCosts: readonly RequestCost[];
   validateResponses: boolean;
   /** Called with every response that does not match the spec (when validateResponses). */
   onResponseMismatch?: (ctx: Ctx, operationId: string, status: number, errors: unknown) => void;
@@ -91,6 +94,13 @@ export async function createBackend(opts: BackendOptions): Promise<OpenAPIBacken
   const missing = operationIds.filter((id) => typeof opts.handlers[id] !== 'function');
   const extra = Object.keys(opts.handlers).filter((id) => !byId.has(id));
   if (missing.length || extra.length) throw new Error(`handler map out of step with the spec: missing ${missing} extra ${extra}`);
+  const costOf = new Map(opts.requestCosts.map((c) => [c.operationId, c]));
+  for (const id of costOf.keys()) if (!byId.has(id)) throw new Error(`a module prices ${id}, which is not in the spec`);
+
+  const refuseInvalid = (c: Context) => {
+    const details = toErrorDetails(c.validation.errors ?? []);
+    throw new ApiError('VALIDATION_ERROR', summarise(details), { details });
+  };
 
   api.register({
     notFound: () => {
@@ -101,10 +111,7 @@ export async function createBackend(opts: BackendOptions): Promise<OpenAPIBacken
       const allow = m.kind === 'methodNotAllowed' ? m.allow.join(', ') : '';
       throw new ApiError('METHOD_NOT_ALLOWED', `${c.request.method.toUpperCase()} is not allowed on this path`, { headers: { Allow: allow } });
     },
-    validationFail: (c: Context) => {
-      const details = toErrorDetails(c.validation.errors ?? []);
-      throw new ApiError('VALIDATION_ERROR', summarise(details), { details });
-    },
+    validationFail: refuseInvalid,
     // The access layer (src/auth/) decides from the operation's `security` in the spec, before
     // request validation: credential → principal in one round trip with its rate limits, the
     // modules' policies, then scopes or roles. The access-log line and the metrics carry the operationId.
@@ -116,7 +123,15 @@ export async function createBackend(opts: BackendOptions): Promise<OpenAPIBacken
       if (security.length === 0) return; // explicitly public (checked at boot)
       const request = { method: c.request.method, headers: c.request.headers, cookies: c.request.cookies ?? {} };
       const setHeaders = (h: Record<string, string>) => Object.assign(ctx.responseHeaders, h);
-      const done = await authenticate(request, security as SecurityRequirements, ctx, { cost: 1, policies: opts.policies, setHeaders });
+      // A priced operation is validated first (its price is read from a valid request), then priced.
+      const priced = costOf.get(c.operation.operationId as string);
+      let cost = 1;
+      if (priced) {
+        c.validation = api.validator.validateRequest(c.request as OARequest, c.operation as Operation);
+        if (c.validation.errors) refuseInvalid(c);
+        cost = priced.cost({ body: c.request.requestBody, query: c.request.query ?? {} }, ctx);
+      }
+      const done = await authenticate(request, security as SecurityRequirements, ctx, { cost, policies: opts.policies, setHeaders });
       if (!done) throw missingCredential(security as SecurityRequirements);
       ctx.principal = done.principal;
       ctx.rateLimit = done.rateLimit;

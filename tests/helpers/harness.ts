@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import request from 'supertest';
-import { accessPolicies, handlers } from '../../handlers';
+import { accessPolicies, handlers, requestCosts } from '../../handlers';
 import { createApp } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
 import { createPool } from '../../src/db/pool';
@@ -41,6 +41,8 @@ export interface HarnessOptions {
   database?: TestDatabase;
   /** Keep every log line (at trace level) in `logs`, e.g. to prove secrets never reach them. */
   captureLogs?: boolean;
+  /** What the app gets instead of its pool (e.g. the pool behind a proxy counting its statements). */
+  wrapPool?: (pool: pg.Pool) => pg.Pool;
 }
 
 // Status assertions on a checked response count for the coverage gate (see contract.ts).
@@ -82,7 +84,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     ? createLogger('trace', { write: (line: string) => void logs.push(line) })
     : createLogger(config.logLevel);
   const pool = createPool(config, opts.appDatabaseUrl ?? database.url, log);
-  const { app } = await createApp({ config, pool, log, clock: opts.clock, handlers: opts.handlers ?? handlers, policies: accessPolicies });
+  const { app } = await createApp({ config, pool: opts.wrapPool ? opts.wrapPool(pool) : pool, log, clock: opts.clock, handlers: opts.handlers ?? handlers, policies: accessPolicies, requestCosts });
   const server = createServer(app);
   answerClientErrors(server, log);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -10,11 +10,11 @@ import { dirname, join } from 'node:path';
 const root = join(__dirname, '..', '..');
 const INPUTS = [
   'package.json', 'package-lock.json', 'openapi.yaml', 'openapi/paths/pos/produits.yaml', 'openapi/components/schemas/Produit.yaml',
-  'scripts/generate.mjs', 'scripts/openapi-typescript.redocly.yaml', 'tsconfig.json', 'tsconfig.build.json',
+  'scripts/generate.mjs', 'scripts/generate-graphql.mjs', 'scripts/openapi-typescript.redocly.yaml', 'tsconfig.json', 'tsconfig.build.json',
   'src/server.ts', 'src/db/pool.ts', 'handlers/pos/listProduits.ts',
 ];
 const INSTALLED = 'node_modules/.package-lock.json';
-const GENERATED = ['generated/openapi.json', 'generated/openapi-types.ts', 'generated/operations.ts', 'generated/error-codes.ts'];
+const GENERATED = ['generated/openapi.json', 'generated/openapi-types.ts', 'generated/operations.ts', 'generated/error-codes.ts', 'generated/schema.graphql', 'generated/graphql-map.ts'];
 const BUILT = 'dist/src/server.js';
 
 describe('make build (what make start runs first)', () => {

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OpenAPIRouter } from 'openapi-backend';
-import { accessPolicies, handlers } from '../../handlers';
+import { accessPolicies, handlers, requestCosts } from '../../handlers';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
@@ -24,7 +24,7 @@ describe('openapi-backend, whose router internals we replace', () => {
     // No query reaches the database: the request fails validation before any handler runs.
     const log = createLogger('silent');
     const pool = createPool(config, 'postgres://postgres@127.0.0.1:1/none', log);
-    const { api } = await createApp({ config, pool, log, handlers, policies: accessPolicies });
+    const { api } = await createApp({ config, pool, log, handlers, policies: accessPolicies, requestCosts });
     const stock = (['matchOperation', 'parseRequest', 'getOperations', 'getOperation'] as const).map((m) => jest.spyOn(OpenAPIRouter.prototype, m));
     const ours = { match: jest.spyOn(api.router, 'matchOperation'), parse: jest.spyOn(api.router, 'parseRequest') };
     const ctx = { responseHeaders: {}, principal: null };
