@@ -5,9 +5,9 @@
 // query and kept nowhere: no cookie (credentials 'omit'), no storage (see below).
 const EXAMPLE_HEADERS = JSON.stringify({ 'X-API-Key': 'ak_... paste your key here' }, null, 2);
 
-const EXAMPLE_QUERY = `# Queries are sent with POST /graphql, with the key from "Headers" below
-# (X-API-Key, or Authorization: Bearer). Each root field mirrors a REST read
-# operation and needs that operation's scope.
+const EXAMPLE_QUERY = `# Paste your key in "Headers" below, then run.
+# Each root field mirrors a REST read operation
+# (leads = GET /api/v1/leads) and needs its scope.
 {
   leads(limit: 5) {
     items {

@@ -10,7 +10,9 @@ import { repoRoot } from '../paths';
 export const GRAPHIQL_CSP = [
   "default-src 'none'",
   "script-src 'self'",
-  "style-src 'self'",
+  // GraphiQL's dialogs (Radix) inject a <style> element to lock scrolling. Inline style only, as
+  // /docs allows: script stays 'self' alone, so no injected markup can run code.
+  "style-src 'self' 'unsafe-inline'",
   // GraphiQL's stylesheet embeds its fonts and a few icons as data: URLs.
   "font-src data:",
   "img-src 'self' data:",
