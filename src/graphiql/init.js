@@ -3,7 +3,8 @@
 
 // Shown in the header editor: a template, not a key. The key pasted there is sent with each
 // query and kept nowhere: no cookie (credentials 'omit'), no storage (see below).
-const EXAMPLE_HEADERS = JSON.stringify({ 'X-API-Key': 'ak_... paste your key here' }, null, 2);
+const KEY_PLACEHOLDER = 'ak_... paste your key here';
+const EXAMPLE_HEADERS = JSON.stringify({ 'X-API-Key': KEY_PLACEHOLDER }, null, 2);
 
 const EXAMPLE_QUERY = `# Paste your key in "Headers" below, then run.
 # Each root field mirrors a REST read operation
@@ -38,10 +39,17 @@ function memoryStorage() {
 // Same origin, JSON in and out; no cookie is ever sent (the API authenticates by header only).
 // A transport-level refusal (401, 429, …) comes back as the API's error envelope, shown as is.
 async function fetcher(params, options) {
+  const headers = (options && options.headers) || {};
+  // No key yet, or the template still in place (as when GraphiQL asks for the schema on load):
+  // say what to do rather than send a request bound to fail with 401.
+  const credentials = Object.keys(headers).filter((name) => /^(x-api-key|authorization)$/i.test(name));
+  if (!credentials.length || credentials.some((name) => String(headers[name]).includes(KEY_PLACEHOLDER))) {
+    return { errors: [{ message: 'Paste your API key into the Headers tab below (X-API-Key, or Authorization: Bearer) and run the query. Then ↻ in the sidebar loads the schema, for the docs and autocompletion.' }] };
+  }
   const res = await window.fetch('/graphql', {
     method: 'POST',
     credentials: 'omit',
-    headers: { Accept: 'application/json', ...(options && options.headers), 'Content-Type': 'application/json' },
+    headers: { Accept: 'application/json', ...headers, 'Content-Type': 'application/json' },
     body: JSON.stringify(params),
   });
   const text = await res.text();

@@ -73,6 +73,10 @@ describeInBrowser('/graphql: GraphiQL in Chromium', () => {
     expect(await editorText(QUERY)).toContain('leads(limit: 5)');
     await page.locator(`${HEADERS} .CodeMirror`).waitFor();
     expect(JSON.parse(await editorText(HEADERS))).toEqual({ 'X-API-Key': 'ak_... paste your key here' });
+    // GraphiQL asks for the schema at once; with the template still in place the page says what
+    // to do instead of sending a request bound to fail with 401.
+    expect(await until(() => editorText(RESULT), (t) => t !== '', 'the result pane')).toContain('Paste your API key');
+    expect(requests.filter((r) => r.method() === 'POST')).toEqual([]);
     await b.screenshot('graphiql-loaded', 'viewport');
 
     const urls = requests.map((r) => r.url());
@@ -110,6 +114,21 @@ describeInBrowser('/graphql: GraphiQL in Chromium', () => {
     expect(result.data.leads.items.map((l: { id: string }) => l.id).sort()).toEqual([...leads].sort());
     expect(result.data.leads.items.map((l: { status: string }) => l.status).sort()).toEqual(['booked', 'won']);
     expect(result.extensions.cost).toEqual(expect.any(Number));
+  });
+
+  it('↻ loads the schema with the pasted key: the documentation explorer shows the leads field', async () => {
+    const before = requests.length;
+    await page.getByRole('button', { name: 'Re-fetch GraphQL schema' }).click();
+    // Depends on POST /graphql accepting GraphiQL's introspection query (depth 15 with its TypeRef
+    // fragment): the gql-core branch.
+    await page.getByRole('button', { name: 'Show Documentation Explorer' }).click({ timeout: 15_000 });
+    const introspection = requests.slice(before).filter((r) => r.method() === 'POST' && (r.postData() ?? '').includes('__schema'));
+    expect(introspection.length).toBeGreaterThanOrEqual(1); // GraphiQL retries a refused introspection with an older query
+    expect((await introspection[0].allHeaders())['x-api-key']).toBe(key);
+    expect((await introspection[0].response())?.status()).toBe(200);
+    await page.locator('.graphiql-doc-explorer').getByText('leads', { exact: true }).first().waitFor();
+    await b.screenshot('graphiql-docs', 'viewport');
+    await page.getByRole('button', { name: 'Hide Documentation Explorer' }).click();
   });
 
   it('keeps the key nowhere: no storage, no cookie, and a reload shows the template again', async () => {
