@@ -126,8 +126,11 @@ describeInBrowser('/graphql: GraphiQL in Chromium', () => {
     expect(introspection.length).toBeGreaterThanOrEqual(1); // GraphiQL retries a refused introspection with an older query
     expect((await introspection[0].allHeaders())['x-api-key']).toBe(key);
     expect((await introspection[0].response())?.status()).toBe(200);
-    await page.locator('.graphiql-doc-explorer').getByText('leads', { exact: true }).first().waitFor();
+    const docs = page.locator('.graphiql-doc-explorer');
     await b.screenshot('graphiql-docs', 'viewport');
+    await docs.getByText('Query', { exact: true }).first().click();
+    await docs.getByText('leads', { exact: true }).first().waitFor();
+    await b.screenshot('graphiql-docs-query', 'viewport');
     await page.getByRole('button', { name: 'Hide Documentation Explorer' }).click();
   });
 
