@@ -15,4 +15,5 @@ export default tseslint.config(
   },
   { files: ['scripts/**', 'tests/**', 'bench/**'], rules: { 'no-console': 'off' } },
   { files: ['src/docs/**'], languageOptions: { globals: { window: 'writable', SwaggerUIBundle: 'readonly', SwaggerUIStandalonePreset: 'readonly' } } },
+  { files: ['src/graphiql/**'], languageOptions: { globals: { window: 'readonly' } } },
 );

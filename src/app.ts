@@ -12,6 +12,7 @@ import { bodyGuard, bodyParserError, jsonBody } from './http/body';
 import { consoleRouter } from './http/console';
 import { cors, corsPolicyFromSpec } from './http/cors';
 import { API_DOCS_PATHS, docsRouter } from './http/docs';
+import { graphiqlRouter } from './http/graphiql';
 import { accessLog } from './http/access-log';
 import { createMetrics } from './http/metrics';
 import { requestId } from './http/request-id';
@@ -117,6 +118,9 @@ export async function createApp(deps: AppDeps) {
   const corsStep = cors(config.corsAllowedOrigins, corsPolicyFromSpec(loadSpec() as Parameters<typeof corsPolicyFromSpec>[0]));
   app.use((req, res, next) => (isApiPath(req.path) ? runChain([corsStep, ...pipeline], req, res, next) : next()));
   app.use(docsRouter(loadSpec()));
+  // GET /graphql (GraphiQL, or a 405 telling an API client to POST) before the pipeline, where
+  // POST /graphql is an operation of the spec.
+  app.use(graphiqlRouter());
   app.use(consoleRouter());
   app.use(...pipeline);
 
