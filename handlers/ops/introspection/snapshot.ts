@@ -61,8 +61,12 @@ export async function takeSnapshot(
 ): Promise<Snapshot> {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
-    // Nothing of the target's can shadow a function or operator, and names print qualified.
-    await client.query('SET LOCAL search_path TO pg_catalog, pg_temp');
+    // Nothing of the target's can shadow a function or operator, and names print qualified. The
+    // settings that change how a constant prints (a partition bound's timestamp, a default's
+    // interval) are pinned: the same schema gives the same text whatever the role's settings.
+    await client.query(`SET LOCAL search_path TO pg_catalog, pg_temp;
+                        SET LOCAL TimeZone TO 'UTC'; SET LOCAL DateStyle TO 'ISO, YMD'; SET LOCAL IntervalStyle TO 'postgres';
+                        SET LOCAL extra_float_digits TO 1; SET LOCAL bytea_output TO 'hex'; SET LOCAL quote_all_identifiers TO off`);
     const { rows: [v] } = await client.query<{ version: string; num: string }>(
       `SELECT pg_catalog.current_setting('server_version') AS version, pg_catalog.current_setting('server_version_num') AS num`,
     );
