@@ -74,7 +74,7 @@ describe('GET /api/v1/connections/{id}/schema', () => {
     });
     expect(fingerprintOf(res.body.schema)).toBe(res.body.fingerprint);
     expect(res.body.schema.enums).toEqual([{ schema: 'shop', name: 'order_status', labels: ['new', 'paid', 'shipped'], comment: null }]);
-    expect(res.body.schema.tables.map((t: { name: string }) => t.name)).toEqual(['events', 'events_2026', 'cart_items', 'customers', 'orders']);
+    expect(res.body.schema.tables.map((t: { name: string }) => t.name)).toEqual(['events', 'events_2026', 'cart_items', 'customers', 'gift_items', 'orders']);
     // The same through Bearer.
     expect((await h.api.get(url(connection)).set('Authorization', `Bearer ${key}`).expect(200)).body).toEqual(res.body);
   });

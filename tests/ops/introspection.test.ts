@@ -59,8 +59,11 @@ describe('introspection of the fixture database', () => {
       ['audit.events_2026', 'table', 'permanent'],
       ['shop.cart_items', 'table', 'unlogged'],
       ['shop.customers', 'table', 'permanent'],
+      ['shop.gift_items', 'table', 'unlogged'],
       ['shop.orders', 'table', 'permanent'],
     ]);
+    expect(named(s.tables, 'gift_items')).toMatchObject({ inherits: ['shop.cart_items'], partition_of: null });
+    expect((named(s.tables, 'gift_items').columns as Obj[]).map((c) => c.name)).toEqual(['customer_id', 'sku', 'qty', 'message']);
     expect(named(s.tables, 'events')).toMatchObject({ partition_key: 'RANGE (at)', partition_of: null, access_method: null });
     expect(named(s.tables, 'events_2026')).toMatchObject({
       partition_of: 'audit.events',
@@ -189,7 +192,7 @@ describe('introspection of the fixture database', () => {
 
   it('counts every kind, and holds no oid, size or statistic', () => {
     expect(snap.objectCounts).toEqual({
-      extensions: 2, schemas: 3, tables: 5, columns: 23, views: 1, materialized_views: 1, sequences: 4, types: 3,
+      extensions: 2, schemas: 3, tables: 6, columns: 27, views: 1, materialized_views: 1, sequences: 4, types: 3,
       enums: 1, functions: 4, constraints: 9, indexes: 11, triggers: 1, policies: 2,
     });
     expect(canonicalJson(s)).not.toMatch(/"(oid|relpages|reltuples|size|last_value|n_live_tup)"/);
@@ -245,12 +248,14 @@ describe('introspection of the fixture database', () => {
       ...s.tables.filter((t) => t.comment !== null).map((t) => `${t.schema} TABLE ${t.name}`),
       ...s.tables.flatMap((t) => (t.columns as Obj[]).filter((c) => c.comment !== null).map((c) => `${t.schema} COLUMN ${t.name}.${c.name}`)),
     ]));
-    // Every column pg_dump creates, by table (partitions take theirs from the parent).
+    // Every column pg_dump creates, by table (partitions take theirs from the parent, children
+    // of inheritance those they inherit).
+    const inherited = (t: Obj) => new Set((t.inherits as string[]).flatMap((p) => (s.tables.find((x) => q(x) === p)!.columns as Obj[]).map((c) => c.name)));
     for (const t of s.tables.filter((x) => x.partition_of === null)) {
       const create = new RegExp(`CREATE (?:UNLOGGED )?TABLE ${t.schema}\\.${t.name} \\(\\n([\\s\\S]*?)\\n\\)`).exec(sql);
       expect(create).not.toBeNull();
       const cols = create![1].split('\n').map((l) => l.trim()).filter((l) => !l.startsWith('CONSTRAINT ')).map((l) => l.split(' ')[0]);
-      expect(cols).toEqual((t.columns as Obj[]).map((c) => c.name));
+      expect(cols).toEqual((t.columns as Obj[]).map((c) => c.name).filter((n) => !inherited(t).has(n)));
     }
   });
 });

@@ -51,7 +51,7 @@ describe('the introspect run executor', () => {
       snapshot_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
       object_counts: {
-        extensions: 2, schemas: 3, tables: 5, columns: 23, views: 1, materialized_views: 1, sequences: 4, types: 3,
+        extensions: 2, schemas: 3, tables: 6, columns: 27, views: 1, materialized_views: 1, sequences: 4, types: 3,
         enums: 1, functions: 4, constraints: 9, indexes: 11, triggers: 1, policies: 2,
       },
       server_version: expect.stringMatching(/^\d+\.\d+/),
@@ -60,7 +60,7 @@ describe('the introspect run executor', () => {
     expect(rows[0]).toMatchObject({ org_id: orgId, connection_id: connectionId, run_id: rc.run.id, fingerprint: result.fingerprint, server_version: result.server_version });
     // The stored document (jsonb, keys reordered) still gives the fingerprint: a client can check it.
     expect(fingerprintOf(rows[0].snapshot)).toBe(result.fingerprint);
-    expect(rows[0].snapshot.tables.map((t: { name: string }) => t.name)).toEqual(['events', 'events_2026', 'cart_items', 'customers', 'orders']);
+    expect(rows[0].snapshot.tables.map((t: { name: string }) => t.name)).toEqual(['events', 'events_2026', 'cart_items', 'customers', 'gift_items', 'orders']);
   });
 
   it('connects read-only to the run’s connection and reports progress and an event per object kind', async () => {
@@ -71,9 +71,9 @@ describe('the introspect run executor', () => {
       { phase: 'connected', done: 0, total: KINDS.length, unit: 'object kinds' },
       ...KINDS.map((kind, i) => ({ phase: kind, done: i + 1, total: KINDS.length, unit: 'object kinds' })),
     ]);
-    // Columns read: of tables (23), views and composite types (8); object_counts.columns counts the tables'.
+    // Columns read: of tables (27), views and composite types (8); object_counts.columns counts the tables'.
     expect(rc.events.map((e) => e.message)).toEqual([
-      'Read 2 extensions', 'Read 3 schemas', 'Read 5 tables', 'Read 31 columns', 'Read 2 views', 'Read 4 sequences', 'Read 3 types',
+      'Read 2 extensions', 'Read 3 schemas', 'Read 6 tables', 'Read 35 columns', 'Read 2 views', 'Read 4 sequences', 'Read 3 types',
       'Read 1 enums', 'Read 4 functions', 'Read 9 constraints', 'Read 11 indexes', 'Read 1 triggers', 'Read 2 policies', 'Snapshot stored',
     ]);
     const { rows } = await db.query(`SELECT progress FROM runs WHERE id = $1`, [rc.run.id]);
@@ -91,7 +91,7 @@ describe('the introspect run executor', () => {
     try {
       const c = await introspect(await newRun());
       expect(c.fingerprint).not.toBe(a.fingerprint);
-      expect((c.object_counts as Record<string, number>).columns).toBe(24);
+      expect((c.object_counts as Record<string, number>).columns).toBe(28);
     } finally {
       await target.query('ALTER TABLE shop.orders DROP COLUMN note');
     }
