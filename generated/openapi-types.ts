@@ -3472,9 +3472,9 @@ export interface components {
         };
         /**
          * @description The latest schema snapshot of a connection's database, taken by an `introspect` run through
-         *     `pg_catalog`. `fingerprint` is the SHA-256 (hex) of `schema`'s canonical serialisation: JSON
-         *     with every object's keys sorted by code point, no whitespace, arrays in the order shown (every
-         *     list is sorted by stable keys). Two snapshots of the same schema have the same fingerprint; any
+         *     `pg_catalog`. `fingerprint` is the SHA-256 (hex) of `schema`'s canonical serialisation, the
+         *     JSON Canonicalization Scheme (RFC 8785): keys sorted by UTF-16 code unit, no whitespace, arrays
+         *     in the order shown (every list is sorted by stable keys; every number is an integer). Two snapshots of the same schema have the same fingerprint; any
          *     DDL change (captured below) changes it.
          */
         ConnectionSchemaSnapshot: {

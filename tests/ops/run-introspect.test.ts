@@ -127,6 +127,32 @@ describe('the introspect run executor', () => {
     expect((await db.query(`SELECT count(*)::int AS n FROM schema_snapshots WHERE run_id = $1`, [runId])).rows[0].n).toBe(0);
   });
 
+  it('a connector failure: its RunFailure passes through; any other error gets a stable code, never the server’s text', async () => {
+    const refused = await newRun();
+    refused.connectTarget = async () => {
+      throw new RunFailure('TARGET_ADDRESS_REFUSED', 'The host resolves to an address targets may not use.');
+    };
+    await expect(introspect(refused)).rejects.toMatchObject({ code: 'TARGET_ADDRESS_REFUSED' });
+    const auth = await newRun();
+    auth.connectTarget = async () => {
+      throw Object.assign(new Error('password authentication failed for user "bob"'), { code: '28P01' });
+    };
+    const err = await introspect(auth).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RunFailure);
+    expect(err).toMatchObject({ code: 'TARGET_AUTH_FAILED' });
+    expect((err as Error).message).not.toContain('bob');
+    expect(auth.progressCalls).toEqual([]);
+  });
+
+  it('a failure of the runtime’s own calls (an event written to the API database) is not blamed on the target', async () => {
+    const rc = await newRun();
+    const boom = new Error('API database away');
+    rc.event = async () => {
+      throw boom;
+    };
+    await expect(introspect(rc)).rejects.toBe(boom);
+  });
+
   it('refuses a run whose subject is not a connection', async () => {
     const rc = await newRun('patch');
     await expect(introspect(rc)).rejects.toMatchObject({ code: 'INVALID_SUBJECT' });

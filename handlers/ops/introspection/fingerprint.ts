@@ -1,5 +1,7 @@
-// A snapshot's fingerprint: SHA-256 (hex) of its canonical serialisation — JSON with every
-// object's keys sorted by code unit, no whitespace, arrays in their (already sorted) order.
+// A snapshot's fingerprint: SHA-256 (hex) of its canonical serialisation — RFC 8785 (JCS) for
+// this document: every object's keys sorted by UTF-16 code unit (JavaScript's `<` on strings),
+// strings as JSON.stringify writes them, no whitespace, arrays in their (already sorted) order.
+// JCS's number rules are not needed: the document holds integers only (64-bit values are text).
 // A client can recompute it from `GET …/schema`'s `schema`, whatever order its JSON parser keeps.
 import { createHash } from 'node:crypto';
 
