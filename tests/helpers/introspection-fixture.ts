@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { RunContext } from '../../src/module';
 import { createLogger } from '../../src/logger';
-import { createTestDatabase, ignoreTeardownTermination, type TestDatabase } from './db';
+import { createTestDatabase, type TestDatabase } from './db';
 
 export const FIXTURE_SQL = readFileSync(join(__dirname, '../ops/fixtures/introspection-fixture.sql'), 'utf8');
 
@@ -90,7 +90,7 @@ export function recordingRunContext(
   const controller = new AbortController();
   const rc: RecordingRunContext = {
     run: { id: run.id, orgId: run.orgId, projectId: run.projectId, kind: 'introspect', subjectType: run.subjectType ?? 'connection', subjectId: run.subjectId, params: {} },
-    db: ignoreTeardownTermination(apiDb),
+    db: apiDb,
     log: createLogger('silent'),
     progressCalls: [],
     events: [],
