@@ -22,6 +22,16 @@ export async function pgDumpMajor(): Promise<number | null> {
   }
 }
 
+/**
+ * Whether the pg_dump baseline can run: pg_dump must be installed and at least the server's major
+ * version. Otherwise it may be left out only in the embedded-PostgreSQL pass (its server outgrows
+ * Debian's pg_dump); anywhere else the setup is broken and the test fails.
+ */
+export function pgDumpBaseline(dumpMajor: number | null, serverMajor: number, embeddedPass: boolean): 'run' | 'not-run-embedded' | 'broken-setup' {
+  if (dumpMajor !== null && dumpMajor >= serverMajor) return 'run';
+  return embeddedPass ? 'not-run-embedded' : 'broken-setup';
+}
+
 export interface TocEntry {
   desc: string;
   schema: string | null;

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { canonicalJson, fingerprintOf } from '../../handlers/ops/introspection/fingerprint';
 import { takeSnapshot, type SchemaDocument, type Snapshot } from '../../handlers/ops/introspection/snapshot';
 import { connectTo, createTarget } from '../helpers/introspection-fixture';
-import { dumpObjects, pgDumpMajor, PG_DUMP } from '../helpers/pg-dump-objects';
+import { dumpObjects, parseToc, pgDumpBaseline, pgDumpMajor, PG_DUMP } from '../helpers/pg-dump-objects';
 
 type Obj = Record<string, unknown>;
 type Target = Awaited<ReturnType<typeof createTarget>>;
@@ -203,7 +203,8 @@ describe('introspection of the fixture database', () => {
   it('matches the objects `pg_dump --schema-only` lists, kind by kind (pg_dump at least as new as the server)', async () => {
     const dumpMajor = await pgDumpMajor();
     const serverMajor = Number(/^(\d+)/.exec(snap.serverVersion)![1]);
-    if (dumpMajor === null || dumpMajor < serverMajor) {
+    const verdict = pgDumpBaseline(dumpMajor, serverMajor, process.env.AURA_TEST_EMBEDDED === '1');
+    if (verdict !== 'run') {
       // pg_dump refuses a newer server. Known case: the embedded PostgreSQL pass (Debian ships
       // pg_dump 15 at most). Anywhere else this is a broken setup, and the test fails.
       console.warn(
@@ -211,7 +212,7 @@ describe('introspection of the fixture database', () => {
           `\n!!! Allowed only in the embedded-PostgreSQL pass (AURA_TEST_EMBEDDED=1; here: ${process.env.AURA_TEST_EMBEDDED}).` +
           '\n!!! The object-kind assertions above still ran against the fixture.\n',
       );
-      expect(process.env.AURA_TEST_EMBEDDED).toBe('1');
+      expect(verdict).toBe('not-run-embedded');
       return;
     }
     const { toc, sql } = await dumpObjects(target.url);
@@ -257,6 +258,34 @@ describe('introspection of the fixture database', () => {
       const cols = create![1].split('\n').map((l) => l.trim()).filter((l) => !l.startsWith('CONSTRAINT ')).map((l) => l.split(' ')[0]);
       expect(cols).toEqual((t.columns as Obj[]).map((c) => c.name).filter((n) => !inherited(t).has(n)));
     }
+  });
+});
+
+describe('the pg_dump baseline’s own rules', () => {
+  it('runs when pg_dump is as new as the server; is left out only in the embedded pass; else fails', () => {
+    expect(pgDumpBaseline(15, 15, false)).toBe('run');
+    expect(pgDumpBaseline(17, 15, true)).toBe('run');
+    expect(pgDumpBaseline(15, 18, true)).toBe('not-run-embedded');
+    expect(pgDumpBaseline(null, 18, true)).toBe('not-run-embedded');
+    expect(pgDumpBaseline(15, 18, false)).toBe('broken-setup');
+    expect(pgDumpBaseline(null, 15, false)).toBe('broken-setup');
+  });
+
+  it('reads pg_restore -l lines: multi-word kinds, tags with spaces, the owner dropped', () => {
+    expect(parseToc([
+      ';',
+      '; Archive created at 2026-11-27 18:44:00 UTC',
+      '3368; 2606 38308 FK CONSTRAINT shop orders orders_customer_fk postgres',
+      '276; 1255 38349 PROCEDURE shop close_orders(timestamp with time zone) postgres',
+      '2; 3079 38148 EXTENSION - citext ',
+      '228; 1259 38340 MATERIALIZED VIEW shop order_totals postgres',
+    ].join('\n'))).toEqual([
+      { desc: 'FK CONSTRAINT', schema: 'shop', tag: 'orders orders_customer_fk' },
+      { desc: 'PROCEDURE', schema: 'shop', tag: 'close_orders(timestamp with time zone)' },
+      { desc: 'EXTENSION', schema: null, tag: 'citext' },
+      { desc: 'MATERIALIZED VIEW', schema: 'shop', tag: 'order_totals' },
+    ]);
+    expect(() => parseToc('9; 0 0 SOMETHING NEW shop x postgres')).toThrow(/unknown pg_restore -l entry/);
   });
 });
 

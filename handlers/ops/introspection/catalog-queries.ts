@@ -127,7 +127,7 @@ export const CATALOG_QUERIES = {
              'subtype', CASE WHEN t.typtype = 'r' THEN pg_catalog.format_type(r.rngsubtype, NULL) END,
              'constraints', COALESCE((SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
                                                'name', k.conname, 'definition', pg_catalog.pg_get_constraintdef(k.oid, false))
-                                             ORDER BY k.conname COLLATE "C")
+                                             ORDER BY k.conname COLLATE pg_catalog."C")
                                         FROM pg_catalog.pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c'), '[]'),
              'comment', pg_catalog.obj_description(t.oid, 'pg_type')) AS o
       FROM pg_catalog.pg_type t
@@ -227,7 +227,7 @@ export const CATALOG_QUERIES = {
              'command', CASE p.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
              'permissive', p.polpermissive,
              'roles', COALESCE((SELECT pg_catalog.json_agg(CASE WHEN r.oid = 0 THEN 'public' ELSE ro.rolname::pg_catalog.text END
-                                                      ORDER BY CASE WHEN r.oid = 0 THEN 'public' ELSE ro.rolname::pg_catalog.text END COLLATE "C")
+                                                      ORDER BY CASE WHEN r.oid = 0 THEN 'public' ELSE ro.rolname::pg_catalog.text END COLLATE pg_catalog."C")
                                   FROM pg_catalog.unnest(p.polroles) AS r(oid)
                                   LEFT JOIN pg_catalog.pg_roles ro ON ro.oid = r.oid), '[]'),
              'using', pg_catalog.pg_get_expr(p.polqual, p.polrelid),
