@@ -11,6 +11,7 @@ import { getApiKey } from '../handlers/access/getApiKey';
 import { getBookingLink } from '../handlers/partner/getBookingLink';
 import { getCall } from '../handlers/partner/getCall';
 import { getClient } from '../handlers/pos/getClient';
+import { getConnectionSchema } from '../handlers/ops/getConnectionSchema';
 import { getFamille } from '../handlers/pos/getFamille';
 import { getHealth } from '../handlers/platform/getHealth';
 import { getLead } from '../handlers/partner/getLead';
@@ -69,6 +70,7 @@ export const handlers: HandlerMap = {
   getBookingLink,
   getCall,
   getClient,
+  getConnectionSchema,
   getFamille,
   getHealth,
   getLead,

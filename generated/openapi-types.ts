@@ -1040,6 +1040,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/connections/{id}/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a connection's latest schema snapshot
+         * @description The latest snapshot of the connection's database schema, as the last successful `introspect`
+         *     run (`POST /api/v1/connections/{id}/introspect`) read it through `pg_catalog`: schemas,
+         *     tables with their columns, views and materialized views, sequences, types, enums, functions,
+         *     constraints, indexes, triggers, row-level security policies, and the installed extensions —
+         *     every list sorted by stable keys, with the `fingerprint` of the whole. Nothing is read from
+         *     the target database by this request. 404 `NOT_FOUND` when the connection is out of your
+         *     reach, or has not been introspected yet (the message says to run an introspection).
+         */
+        get: operations["getConnectionSchema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "client.created": {
@@ -3538,6 +3564,309 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page (then poll with `after_seq`). */
             next_cursor: string | null;
         };
+        /** @description An installed extension. The objects it created are not listed elsewhere. */
+        IntrospectedExtension: {
+            /** @example citext */
+            name: string;
+            /** @example 1.6 */
+            version: string;
+            /** @description The schema its objects are in. */
+            schema: string;
+        };
+        /** @description A user schema. */
+        IntrospectedNamespace: {
+            /** @example shop */
+            name: string;
+            /** @description Its `COMMENT`, if any. */
+            comment: string | null;
+        };
+        /** @description How a generated column is computed. */
+        IntrospectedGeneratedColumn: {
+            /** @enum {string} */
+            kind: "stored" | "virtual";
+            /** @example (net * 1.21) */
+            expression: string;
+        };
+        /** @description A column of a table or view, or an attribute of a composite type. */
+        IntrospectedColumn: {
+            /** @description Its position among the live columns (dropped columns leave no gap). */
+            position: number;
+            name: string;
+            /**
+             * @description The type as `format_type` prints it, schema-qualified outside `pg_catalog`.
+             * @example numeric(12,2)
+             */
+            type: string;
+            not_null: boolean;
+            /** @description The default expression (`pg_get_expr`); null for none, and for generated columns. */
+            default: string | null;
+            /**
+             * @description `GENERATED ALWAYS|BY DEFAULT AS IDENTITY`; null otherwise.
+             * @enum {string|null}
+             */
+            identity: "always" | "by_default" | null;
+            /** @description A generated column's expression; null otherwise. */
+            generated: null | components["schemas"]["IntrospectedGeneratedColumn"];
+            /** @description The column's collation when it differs from its type's default; null otherwise. */
+            collation: string | null;
+            comment: string | null;
+        };
+        /** @description A table (plain, partitioned or foreign), with its columns. */
+        IntrospectedTable: {
+            schema: string;
+            name: string;
+            /** @enum {string} */
+            kind: "table" | "partitioned_table" | "foreign_table";
+            /** @enum {string} */
+            persistence: "permanent" | "unlogged" | "temporary";
+            /** @description A partitioned table's key (`RANGE (at)`); null otherwise. */
+            partition_key: string | null;
+            /** @description A partition's parent (qualified name); null otherwise. */
+            partition_of: string | null;
+            /** @description A partition's bound (`FOR VALUES …`); null otherwise. */
+            partition_bound: string | null;
+            /** @description Parents by (non-partition) inheritance, in order. */
+            inherits: string[];
+            /** @description The table access method (`heap`); null for partitioned and foreign tables. */
+            access_method: string | null;
+            /** @description Storage parameters (`fillfactor=70`). */
+            options: string[];
+            /** @description Row-level security is enabled. */
+            rls_enabled: boolean;
+            /** @description Row-level security applies to the table's owner too. */
+            rls_forced: boolean;
+            comment: string | null;
+            /** @description By position. */
+            columns: components["schemas"]["IntrospectedColumn"][];
+        };
+        /** @description A view or materialized view. */
+        IntrospectedView: {
+            schema: string;
+            name: string;
+            materialized: boolean;
+            /** @description The query (`pg_get_viewdef`). */
+            definition: string;
+            /** @description View options (`check_option=local`, `security_barrier=true`). */
+            options: string[];
+            comment: string | null;
+            columns: components["schemas"]["IntrospectedColumn"][];
+        };
+        /** @description The column a sequence belongs to. */
+        IntrospectedSequenceOwner: {
+            /**
+             * @description Qualified table name.
+             * @example shop.orders
+             */
+            table: string;
+            column: string;
+        };
+        /** @description A sequence's parameters (not its current value, which is data). 64-bit values are strings. */
+        IntrospectedSequence: {
+            schema: string;
+            name: string;
+            /** @example bigint */
+            data_type: string;
+            /** @example 1 */
+            start: string;
+            increment: string;
+            min: string;
+            /** @example 9223372036854775807 */
+            max: string;
+            cache: string;
+            cycle: boolean;
+            /** @enum {string} */
+            persistence: "permanent" | "unlogged" | "temporary";
+            /** @description The column it belongs to (`OWNED BY`, serial and identity columns); null otherwise. */
+            owned_by: null | components["schemas"]["IntrospectedSequenceOwner"];
+            /** @description It is an identity column's sequence. */
+            identity: boolean;
+            comment: string | null;
+        };
+        /** @description A domain's check constraint. */
+        IntrospectedDomainConstraint: {
+            name: string;
+            /** @example CHECK ((VALUE >= (0)::numeric)) */
+            definition: string;
+        };
+        /** @description A user-defined type other than an enum. */
+        IntrospectedType: {
+            schema: string;
+            name: string;
+            /** @enum {string} */
+            kind: "domain" | "composite" | "range" | "base";
+            /** @description A domain's underlying type; null otherwise. */
+            base_type: string | null;
+            /** @description A domain's `NOT NULL`. */
+            not_null: boolean;
+            /** @description A domain's default expression. */
+            default: string | null;
+            /** @description A domain's collation when it differs from its base type's. */
+            collation: string | null;
+            /** @description A range's subtype; null otherwise. */
+            subtype: string | null;
+            /** @description A domain's check constraints, by name. */
+            constraints: components["schemas"]["IntrospectedDomainConstraint"][];
+            comment: string | null;
+            /** @description A composite type's attributes, by position; empty otherwise. */
+            attributes: components["schemas"]["IntrospectedColumn"][];
+        };
+        /** @description An enum type. */
+        IntrospectedEnum: {
+            schema: string;
+            name: string;
+            /** @description In their sort order (`enumsortorder`). */
+            labels: string[];
+            comment: string | null;
+        };
+        /** @description A function, procedure, aggregate or window function. */
+        IntrospectedFunction: {
+            schema: string;
+            name: string;
+            /** @enum {string} */
+            kind: "function" | "procedure" | "aggregate" | "window";
+            /** @description The arguments that identify it among overloads (`pg_get_function_identity_arguments`). */
+            identity_arguments: string;
+            /** @description Its result type; null for procedures. */
+            result: string | null;
+            /** @example plpgsql */
+            language: string;
+            /** @description `pg_get_functiondef` (the whole `CREATE OR REPLACE`, body included); an aggregate's parameters for an aggregate. */
+            definition: string;
+            comment: string | null;
+        };
+        /** @description A table constraint. NOT NULL is a column's `not_null`. */
+        IntrospectedConstraint: {
+            schema: string;
+            table: string;
+            name: string;
+            /** @enum {string} */
+            type: "primary_key" | "unique" | "foreign_key" | "check" | "exclusion";
+            /**
+             * @description `pg_get_constraintdef`.
+             * @example FOREIGN KEY (customer_id) REFERENCES shop.customers(id) ON DELETE CASCADE
+             */
+            definition: string;
+            comment: string | null;
+        };
+        /** @description An index. */
+        IntrospectedIndex: {
+            schema: string;
+            table: string;
+            name: string;
+            /** @description `pg_get_indexdef`. */
+            definition: string;
+            /** @description The primary key, unique or exclusion constraint it backs; null for a plain index. */
+            constraint: string | null;
+            /** @description False for an index left invalid by a failed `CREATE INDEX CONCURRENTLY`. */
+            valid: boolean;
+            comment: string | null;
+        };
+        /** @description A trigger. */
+        IntrospectedTrigger: {
+            schema: string;
+            table: string;
+            name: string;
+            /** @description `pg_get_triggerdef`. */
+            definition: string;
+            /**
+             * @description When it fires (`ALTER TABLE … ENABLE|DISABLE [REPLICA|ALWAYS] TRIGGER`).
+             * @enum {string}
+             */
+            enabled: "origin" | "disabled" | "replica" | "always";
+            comment: string | null;
+        };
+        /** @description A row-level security policy. */
+        IntrospectedPolicy: {
+            schema: string;
+            table: string;
+            name: string;
+            /** @enum {string} */
+            command: "ALL" | "SELECT" | "INSERT" | "UPDATE" | "DELETE";
+            /** @description False for `AS RESTRICTIVE`. */
+            permissive: boolean;
+            /** @description Role names, by name (`public` for every role). */
+            roles: string[];
+            /** @description The `USING` expression. */
+            using: string | null;
+            /** @description The `WITH CHECK` expression. */
+            with_check: string | null;
+            comment: string | null;
+        };
+        /**
+         * @description A database's schema as introspection captures it. System schemas (`pg_catalog`,
+         *     `information_schema`, `pg_toast`, temporary schemas) and objects owned by an extension are
+         *     left out; the extensions themselves are listed in `extensions`. No oids, sizes or statistics:
+         *     only what DDL decides. Owners, grants and tablespaces are not captured (they differ between
+         *     environments of one schema). Comments are.
+         */
+        IntrospectedSchema: {
+            /**
+             * @description The version of this document's shape (1).
+             * @example 1
+             */
+            format: number;
+            /** @description Installed extensions, by name. */
+            extensions: components["schemas"]["IntrospectedExtension"][];
+            /** @description User schemas, by name. */
+            schemas: components["schemas"]["IntrospectedNamespace"][];
+            /** @description Tables, partitioned tables and foreign tables with their columns, by schema then name. */
+            tables: components["schemas"]["IntrospectedTable"][];
+            /** @description Views and materialized views, by schema then name. */
+            views: components["schemas"]["IntrospectedView"][];
+            /** @description Sequences (identity columns' too), by schema then name. */
+            sequences: components["schemas"]["IntrospectedSequence"][];
+            /** @description Domains, composite, range and base types (enums are in `enums`), by schema then name. */
+            types: components["schemas"]["IntrospectedType"][];
+            /** @description Enum types with their labels in their sort order, by schema then name. */
+            enums: components["schemas"]["IntrospectedEnum"][];
+            /** @description Functions, procedures and aggregates, by schema, name, then identity arguments. */
+            functions: components["schemas"]["IntrospectedFunction"][];
+            /** @description Primary key, unique, foreign key, check and exclusion constraints, by schema, table, then name. */
+            constraints: components["schemas"]["IntrospectedConstraint"][];
+            /** @description Indexes (those backing a constraint too), by schema, table, then name. */
+            indexes: components["schemas"]["IntrospectedIndex"][];
+            /** @description User triggers (not the internal ones behind foreign keys), by schema, table, then name. */
+            triggers: components["schemas"]["IntrospectedTrigger"][];
+            /** @description Row-level security policies, by schema, table, then name. */
+            policies: components["schemas"]["IntrospectedPolicy"][];
+        };
+        /**
+         * @description The latest schema snapshot of a connection's database, taken by an `introspect` run through
+         *     `pg_catalog`. `fingerprint` is the SHA-256 (hex) of `schema`'s canonical serialisation, the
+         *     JSON Canonicalization Scheme (RFC 8785): keys sorted by UTF-16 code unit, no whitespace, arrays
+         *     in the order shown (every list is sorted by stable keys; every number is an integer). Two snapshots of the same schema have the same fingerprint; any
+         *     DDL change (captured below) changes it.
+         */
+        ConnectionSchemaSnapshot: {
+            /**
+             * Format: uuid
+             * @description The connection introspected.
+             */
+            connection_id: string;
+            /**
+             * Format: uuid
+             * @description This snapshot's id.
+             */
+            snapshot_id: string;
+            /**
+             * Format: uuid
+             * @description The `introspect` run that took it (`GET /api/v1/runs/{id}`); null once that run is deleted.
+             */
+            run_id: string | null;
+            /** @description SHA-256 (hex) of the canonical serialisation of `schema`. */
+            fingerprint: string;
+            /**
+             * @description The target's `server_version` when the snapshot was taken.
+             * @example 15.20 (Debian 15.20-0+deb12u1)
+             */
+            server_version: string;
+            /**
+             * Format: date-time
+             * @description When the snapshot was stored.
+             */
+            created_at: string;
+            schema: components["schemas"]["IntrospectedSchema"];
+        };
     };
     responses: {
         /** @description The request does not match the spec. `details` has one item per invalid field. */
@@ -3969,6 +4298,24 @@ export type Run = components['schemas']['Run'];
 export type RunList = components['schemas']['RunList'];
 export type RunEvent = components['schemas']['RunEvent'];
 export type RunEventList = components['schemas']['RunEventList'];
+export type IntrospectedExtension = components['schemas']['IntrospectedExtension'];
+export type IntrospectedNamespace = components['schemas']['IntrospectedNamespace'];
+export type IntrospectedGeneratedColumn = components['schemas']['IntrospectedGeneratedColumn'];
+export type IntrospectedColumn = components['schemas']['IntrospectedColumn'];
+export type IntrospectedTable = components['schemas']['IntrospectedTable'];
+export type IntrospectedView = components['schemas']['IntrospectedView'];
+export type IntrospectedSequenceOwner = components['schemas']['IntrospectedSequenceOwner'];
+export type IntrospectedSequence = components['schemas']['IntrospectedSequence'];
+export type IntrospectedDomainConstraint = components['schemas']['IntrospectedDomainConstraint'];
+export type IntrospectedType = components['schemas']['IntrospectedType'];
+export type IntrospectedEnum = components['schemas']['IntrospectedEnum'];
+export type IntrospectedFunction = components['schemas']['IntrospectedFunction'];
+export type IntrospectedConstraint = components['schemas']['IntrospectedConstraint'];
+export type IntrospectedIndex = components['schemas']['IntrospectedIndex'];
+export type IntrospectedTrigger = components['schemas']['IntrospectedTrigger'];
+export type IntrospectedPolicy = components['schemas']['IntrospectedPolicy'];
+export type IntrospectedSchema = components['schemas']['IntrospectedSchema'];
+export type ConnectionSchemaSnapshot = components['schemas']['ConnectionSchemaSnapshot'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
 export type ResponseForbidden = components['responses']['Forbidden'];
@@ -7373,6 +7720,267 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getConnectionSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The latest snapshot. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "connection_id": "8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "snapshot_id": "2f4e6a8c-0b1d-4e3f-9a5b-7c9d1e3f5a7b",
+                     *       "run_id": "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d",
+                     *       "fingerprint": "8aa366eaf01c728789279b98f7e17acfa1c4c9283f0177c5d059dda06995bb33",
+                     *       "server_version": "15.20 (Debian 15.20-0+deb12u1)",
+                     *       "created_at": "2026-05-04T10:15:00Z",
+                     *       "schema": {
+                     *         "format": 1,
+                     *         "extensions": [
+                     *           {
+                     *             "name": "citext",
+                     *             "version": "1.6",
+                     *             "schema": "public"
+                     *           },
+                     *           {
+                     *             "name": "plpgsql",
+                     *             "version": "1.0",
+                     *             "schema": "pg_catalog"
+                     *           }
+                     *         ],
+                     *         "schemas": [
+                     *           {
+                     *             "name": "public",
+                     *             "comment": "standard public schema"
+                     *           },
+                     *           {
+                     *             "name": "shop",
+                     *             "comment": "The shop"
+                     *           }
+                     *         ],
+                     *         "tables": [
+                     *           {
+                     *             "schema": "shop",
+                     *             "name": "orders",
+                     *             "kind": "table",
+                     *             "persistence": "permanent",
+                     *             "partition_key": null,
+                     *             "partition_of": null,
+                     *             "partition_bound": null,
+                     *             "inherits": [],
+                     *             "access_method": "heap",
+                     *             "options": [],
+                     *             "rls_enabled": true,
+                     *             "rls_forced": false,
+                     *             "comment": null,
+                     *             "columns": [
+                     *               {
+                     *                 "position": 1,
+                     *                 "name": "id",
+                     *                 "type": "integer",
+                     *                 "not_null": true,
+                     *                 "default": "nextval('shop.orders_id_seq'::regclass)",
+                     *                 "identity": null,
+                     *                 "generated": null,
+                     *                 "collation": null,
+                     *                 "comment": null
+                     *               },
+                     *               {
+                     *                 "position": 2,
+                     *                 "name": "status",
+                     *                 "type": "shop.order_status",
+                     *                 "not_null": true,
+                     *                 "default": "'new'::shop.order_status",
+                     *                 "identity": null,
+                     *                 "generated": null,
+                     *                 "collation": null,
+                     *                 "comment": null
+                     *               },
+                     *               {
+                     *                 "position": 3,
+                     *                 "name": "net",
+                     *                 "type": "numeric(12,2)",
+                     *                 "not_null": true,
+                     *                 "default": null,
+                     *                 "identity": null,
+                     *                 "generated": null,
+                     *                 "collation": null,
+                     *                 "comment": null
+                     *               },
+                     *               {
+                     *                 "position": 4,
+                     *                 "name": "gross",
+                     *                 "type": "numeric(12,2)",
+                     *                 "not_null": false,
+                     *                 "default": null,
+                     *                 "identity": null,
+                     *                 "generated": {
+                     *                   "kind": "stored",
+                     *                   "expression": "(net * 1.21)"
+                     *                 },
+                     *                 "collation": null,
+                     *                 "comment": null
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "views": [
+                     *           {
+                     *             "schema": "shop",
+                     *             "name": "paid_orders",
+                     *             "materialized": false,
+                     *             "definition": " SELECT orders.id,\n    orders.net\n   FROM shop.orders\n  WHERE orders.status = 'paid'::shop.order_status;",
+                     *             "options": [],
+                     *             "comment": null,
+                     *             "columns": [
+                     *               {
+                     *                 "position": 1,
+                     *                 "name": "id",
+                     *                 "type": "integer",
+                     *                 "not_null": false,
+                     *                 "default": null,
+                     *                 "identity": null,
+                     *                 "generated": null,
+                     *                 "collation": null,
+                     *                 "comment": null
+                     *               },
+                     *               {
+                     *                 "position": 2,
+                     *                 "name": "net",
+                     *                 "type": "numeric(12,2)",
+                     *                 "not_null": false,
+                     *                 "default": null,
+                     *                 "identity": null,
+                     *                 "generated": null,
+                     *                 "collation": null,
+                     *                 "comment": null
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "sequences": [
+                     *           {
+                     *             "schema": "shop",
+                     *             "name": "orders_id_seq",
+                     *             "data_type": "integer",
+                     *             "start": "1",
+                     *             "increment": "1",
+                     *             "min": "1",
+                     *             "max": "2147483647",
+                     *             "cache": "1",
+                     *             "cycle": false,
+                     *             "persistence": "permanent",
+                     *             "owned_by": {
+                     *               "table": "shop.orders",
+                     *               "column": "id"
+                     *             },
+                     *             "identity": false,
+                     *             "comment": null
+                     *           }
+                     *         ],
+                     *         "types": [],
+                     *         "enums": [
+                     *           {
+                     *             "schema": "shop",
+                     *             "name": "order_status",
+                     *             "labels": [
+                     *               "new",
+                     *               "paid",
+                     *               "shipped"
+                     *             ],
+                     *             "comment": null
+                     *           }
+                     *         ],
+                     *         "functions": [
+                     *           {
+                     *             "schema": "shop",
+                     *             "name": "order_net",
+                     *             "kind": "function",
+                     *             "identity_arguments": "o shop.orders",
+                     *             "result": "numeric",
+                     *             "language": "sql",
+                     *             "definition": "CREATE OR REPLACE FUNCTION shop.order_net(o shop.orders)\n RETURNS numeric\n LANGUAGE sql\n IMMUTABLE\nAS $function$ SELECT o.net $function$\n",
+                     *             "comment": null
+                     *           }
+                     *         ],
+                     *         "constraints": [
+                     *           {
+                     *             "schema": "shop",
+                     *             "table": "orders",
+                     *             "name": "orders_net_check",
+                     *             "type": "check",
+                     *             "definition": "CHECK ((net >= (0)::numeric))",
+                     *             "comment": null
+                     *           },
+                     *           {
+                     *             "schema": "shop",
+                     *             "table": "orders",
+                     *             "name": "orders_pkey",
+                     *             "type": "primary_key",
+                     *             "definition": "PRIMARY KEY (id)",
+                     *             "comment": null
+                     *           }
+                     *         ],
+                     *         "indexes": [
+                     *           {
+                     *             "schema": "shop",
+                     *             "table": "orders",
+                     *             "name": "orders_pkey",
+                     *             "definition": "CREATE UNIQUE INDEX orders_pkey ON shop.orders USING btree (id)",
+                     *             "constraint": "orders_pkey",
+                     *             "valid": true,
+                     *             "comment": null
+                     *           }
+                     *         ],
+                     *         "triggers": [],
+                     *         "policies": [
+                     *           {
+                     *             "schema": "shop",
+                     *             "table": "orders",
+                     *             "name": "orders_insert",
+                     *             "command": "INSERT",
+                     *             "permissive": false,
+                     *             "roles": [
+                     *               "public"
+                     *             ],
+                     *             "using": null,
+                     *             "with_check": "(net < (100000)::numeric)",
+                     *             "comment": null
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConnectionSchemaSnapshot"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -3,7 +3,7 @@
 import type { operations } from './openapi-types';
 
 /** Every operationId in the spec. */
-export const operationIds = ['cancelRun', 'createApiKey', 'createIdentityLink', 'createWebhook', 'deleteIdentityLink', 'deleteWebhook', 'getApiKey', 'getBookingLink', 'getCall', 'getClient', 'getFamille', 'getHealth', 'getLead', 'getMe', 'getPayment', 'getProduct', 'getProduit', 'getPromotion', 'getRun', 'getTeamMember', 'getTicket', 'getWebhook', 'getWhoami', 'introspectConnection', 'listApiKeys', 'listAuditEvents', 'listBookingLinks', 'listCalls', 'listClients', 'listFamilles', 'listIdentityLinks', 'listLeads', 'listPayments', 'listProducts', 'listProduits', 'listPromotions', 'listRunEvents', 'listRuns', 'listTeamMembers', 'listTickets', 'listWebhookDeliveries', 'listWebhookEventTypes', 'listWebhooks', 'login', 'logout', 'queryGraphql', 'retryWebhookDelivery', 'revokeApiKey', 'rotateWebhookSecret', 'testWebhook', 'updateWebhook'] as const;
+export const operationIds = ['cancelRun', 'createApiKey', 'createIdentityLink', 'createWebhook', 'deleteIdentityLink', 'deleteWebhook', 'getApiKey', 'getBookingLink', 'getCall', 'getClient', 'getConnectionSchema', 'getFamille', 'getHealth', 'getLead', 'getMe', 'getPayment', 'getProduct', 'getProduit', 'getPromotion', 'getRun', 'getTeamMember', 'getTicket', 'getWebhook', 'getWhoami', 'introspectConnection', 'listApiKeys', 'listAuditEvents', 'listBookingLinks', 'listCalls', 'listClients', 'listFamilles', 'listIdentityLinks', 'listLeads', 'listPayments', 'listProducts', 'listProduits', 'listPromotions', 'listRunEvents', 'listRuns', 'listTeamMembers', 'listTickets', 'listWebhookDeliveries', 'listWebhookEventTypes', 'listWebhooks', 'login', 'logout', 'queryGraphql', 'retryWebhookDelivery', 'revokeApiKey', 'rotateWebhookSecret', 'testWebhook', 'updateWebhook'] as const;
 export type OperationId = (typeof operationIds)[number];
 
 export interface OperationInfo {
@@ -26,6 +26,7 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   getBookingLink: { method: 'get', path: '/api/v1/booking-links/{id}', security: [{"ApiKeyHeader":["read:booking_links"]},{"BearerAuth":["read:booking_links"]},{"SessionCookie":[]}], public: false },
   getCall: { method: 'get', path: '/api/v1/calls/{id}', security: [{"ApiKeyHeader":["read:calls"]},{"BearerAuth":["read:calls"]},{"SessionCookie":[]}], public: false },
   getClient: { method: 'get', path: '/api/v1/clients/{id}', security: [{"ApiKeyHeader":["read:clients"]},{"BearerAuth":["read:clients"]},{"SessionCookie":[]}], public: false },
+  getConnectionSchema: { method: 'get', path: '/api/v1/connections/{id}/schema', security: [{"ApiKeyHeader":["connections:read"]},{"BearerAuth":["connections:read"]},{"SessionCookie":[]}], public: false },
   getFamille: { method: 'get', path: '/api/v1/familles/{id}', security: [{"ApiKeyHeader":["read:catalogue"]},{"BearerAuth":["read:catalogue"]},{"SessionCookie":[]}], public: false },
   getHealth: { method: 'get', path: '/health', security: [], public: true },
   getLead: { method: 'get', path: '/api/v1/leads/{id}', security: [{"ApiKeyHeader":["read:leads"]},{"BearerAuth":["read:leads"]},{"SessionCookie":[]}], public: false },

@@ -51,6 +51,8 @@ export default async function globalSetup() {
   const coverageDir = join(root, '.data', 'contract-coverage');
   mkdirSync(coverageDir, { recursive: true });
   process.env.AURA_TEST_ADMIN_URL = adminUrl;
+  // Tests that need a tool the embedded server's version outgrows (pg_dump) tell this pass apart.
+  process.env.AURA_TEST_EMBEDDED = globalThis.__AURA_EMBEDDED_PG__ ? '1' : '0';
   process.env.AURA_TEST_TEMPLATE_DB = template;
   process.env.AURA_CONTRACT_COVERAGE_DIR = coverageDir;
   globalThis.__AURA_TEMPLATE__ = { adminUrl, template };
