@@ -51,6 +51,7 @@ const NUMERIC_SPELLING = /^(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+)){0,3}\.?$
  */
 export function hostFormProblem(host: string): string | null {
   if (host.startsWith('/') || host.startsWith('@')) return 'must be a host name or IP address, not a Unix-socket path';
+  if (host.includes('%')) return 'must be an IPv6 address without brackets or zone, or a host name';
   const family = isIP(host);
   if (family !== 0) return null;
   if (NUMERIC_SPELLING.test(host)) return `must not spell an IPv4 address unusually (${host}); write it as four decimal numbers`;
@@ -66,6 +67,8 @@ export function portProblem(port: number, policy: TargetPolicy): string | null {
   return policy.ports.includes(port) ? null : `must be one of ${policy.ports.join(', ')} (DB_TARGET_PORTS)`;
 }
 
+const LOCALHOST = /^(.+\.)?localhost\.?$/i;
+
 export type Resolution =
   | { ok: true; addresses: string[] }
   | { ok: false; problem: string; /** the name does not resolve (rather than resolving somewhere refused) */ unresolved: boolean };
@@ -78,6 +81,9 @@ export async function resolveTarget(host: string, policy: TargetPolicy, lookup: 
   let addresses: string[];
   if (isIP(host)) {
     addresses = [host];
+  } else if (LOCALHOST.test(host)) {
+    // RFC 6761: loopback whatever a resolver (or an injected one) says.
+    addresses = ['127.0.0.1', '::1'];
   } else {
     let timer: NodeJS.Timeout | undefined;
     addresses = await Promise.race([
