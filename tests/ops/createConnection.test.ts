@@ -77,6 +77,14 @@ describe('POST /api/v1/connections', () => {
     expect((await w.h.db.query('SELECT count(*)::int AS n FROM connections')).rows).toEqual(before.rows);
   });
 
+  it('refuses a body over 100 kB (413) and one that is not JSON (415), writing nothing', async () => {
+    const before = await w.h.db.query('SELECT count(*)::int AS n FROM connections');
+    await post(connectionBody(w.projectId, { password: 'x'.repeat(110_000) })).expect(413);
+    const res = await w.h.api.post('/api/v1/connections').set('X-API-Key', w.key).set('Content-Type', 'text/plain').send('host=127.0.0.1').expect(415);
+    expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect((await w.h.db.query('SELECT count(*)::int AS n FROM connections')).rows).toEqual(before.rows);
+  });
+
   it('a name already used in the project (any case) is a 409; another project may use it', async () => {
     await post(connectionBody(w.projectId, { name: 'Replica' })).expect(201);
     const res = await post(connectionBody(w.projectId, { name: 'REPLICA' })).expect(409);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createApiKey } from '../helpers/factories';
 import { createConnectionVia, startConnWorld, type ConnWorld } from './connections-support';
 
 describe('GET /api/v1/connections/{id}', () => {
@@ -35,7 +36,6 @@ describe('GET /api/v1/connections/{id}', () => {
   });
 
   it('needs connections:read (403 INSUFFICIENT_SCOPE)', async () => {
-    const { createApiKey } = await import('../helpers/factories');
     const { key } = await createApiKey(w.h.db, { orgId: w.orgId, scopes: ['projects:read'] });
     const mine = await createConnectionVia(w);
     expect((await get(mine.id, key).expect(403)).body.code).toBe('INSUFFICIENT_SCOPE');

@@ -61,6 +61,13 @@ describe('PATCH /api/v1/connections/{id}', () => {
     expect(await storedRow(w, c.id)).toEqual(before);
   });
 
+  it('refuses a body over 100 kB (413) and one that is not JSON (415)', async () => {
+    const c = await createConnectionVia(w);
+    await patch(c.id, { password: 'x'.repeat(110_000) }).expect(413);
+    const res = await w.h.api.patch(`/api/v1/connections/${c.id}`).set('X-API-Key', w.key).set('Content-Type', 'text/plain').send('name=x').expect(415);
+    expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
   it('a name taken in the project is a 409', async () => {
     await createConnectionVia(w, { name: 'Taken' });
     const c = await createConnectionVia(w);
