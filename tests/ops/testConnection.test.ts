@@ -3,8 +3,14 @@
 // produce: unknown database, unknown role, nothing listening, no TLS offered, our own database.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
+import { handlers } from '../../handlers';
+import { createConnectionWith } from '../../handlers/ops/createConnection';
+import { testConnectionWith } from '../../handlers/ops/testConnection';
 import type { TestDatabase } from '../helpers/db';
-import { createConnectionVia, createTarget, startConnWorld, type ConnWorld } from './connections-support';
+import { createConnectionVia, createTarget, fakeLookup, startConnWorld, type ConnWorld } from './connections-support';
+
+// Names resolve through this table, never DNS (the tests reach loopback only): an unknown name does not resolve.
+const resolver = fakeLookup({});
 
 /** A loopback port with nothing listening (bound, then released). */
 async function closedPort(): Promise<number> {
@@ -19,14 +25,25 @@ describe('POST /api/v1/connections/{id}/test', () => {
   let w: ConnWorld;
   let target: TestDatabase;
   let freePort: number;
+  // Accepts TCP connections and never says a word: a target that hangs.
+  const held = new Set<import('node:net').Socket>();
+  const silent = createServer((socket) => void held.add(socket));
+  let silentPort: number;
   beforeAll(async () => {
     freePort = await closedPort();
-    w = await startConnWorld({ env: { DB_TARGETS_ALLOW_LOOPBACK: 'true', DB_TARGET_PORTS: `5432,${freePort}` } });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    silentPort = (silent.address() as { port: number }).port;
+    w = await startConnWorld({
+      env: { DB_TARGETS_ALLOW_LOOPBACK: 'true', DB_TARGET_PORTS: `5432,${freePort},${silentPort}` },
+      handlers: { ...handlers, createConnection: createConnectionWith(resolver.lookup), testConnection: testConnectionWith(resolver.lookup) },
+    });
     target = await createTarget();
   });
   afterAll(async () => {
     await w.h.close();
     await target.drop();
+    for (const socket of held) socket.destroy();
+    await new Promise((r) => silent.close(r));
   });
   const test = (id: string, key = w.key) => w.h.api.post(`/api/v1/connections/${id}/test`).set('X-API-Key', key);
 
@@ -69,7 +86,8 @@ describe('POST /api/v1/connections/{id}/test', () => {
     ['a role that does not exist', 'AUTH_FAILED', () => ({ database: target.name, username: 'no_such_role_x' })],
     ['nothing listening on the port', 'CONNECTION_REFUSED', () => ({ database: target.name, port: freePort })],
     ['TLS required of a server that offers none', 'TLS_UNAVAILABLE', () => ({ database: target.name, ssl_mode: 'require' })],
-    ['a name that does not resolve', 'HOST_NOT_FOUND', () => ({ host: 'no-such-host.invalid', database: target.name })],
+    ['a target that accepts and never answers', 'TIMEOUT', () => ({ database: target.name, port: silentPort })],
+    ['a name that does not resolve', 'HOST_NOT_FOUND', () => ({ host: 'no-such-host.example.test', database: target.name })],
   ])('%s → 200, ok false, %s, and the code only (no server text)', async (_what, code, over) => {
     const conn = await createConnectionVia(w, over());
     const res = await test(conn.id).expect(200);
