@@ -43,15 +43,20 @@ export interface ConnectionRow {
   read_only: boolean;
 }
 
+/** The columns connectTarget needs (with the encrypted password), for callers reading the row. */
+export const TARGET_COLUMNS = 'id, org_id, project_id, host, port, database, username, password_encrypted, ssl_mode, read_only';
+
 let processConfig: Config | undefined;
 
 /** TLS as libpq's sslmode means it, the certificate checked against the host name (not the address). */
 function tlsOptions(conn: ConnectionRow): false | ConnectionOptions {
   if (conn.ssl_mode === 'disable') return false;
   const servername = isIP(conn.host) ? undefined : conn.host.replace(/\.$/, '');
-  if (conn.ssl_mode === 'require') return { rejectUnauthorized: false, servername };
-  if (conn.ssl_mode === 'verify-ca') return { rejectUnauthorized: true, servername, checkServerIdentity: () => undefined };
-  return { rejectUnauthorized: true, servername, checkServerIdentity: undefined };
+  // Keys left out rather than undefined: tls.connect spreads them over its defaults.
+  const sni = servername ? { servername } : {};
+  if (conn.ssl_mode === 'require') return { rejectUnauthorized: false, ...sni };
+  if (conn.ssl_mode === 'verify-ca') return { rejectUnauthorized: true, ...sni, checkServerIdentity: () => undefined };
+  return { rejectUnauthorized: true, ...sni };
 }
 
 /** A connected client on the target with the session settings applied; the caller ends it. */
