@@ -74,8 +74,8 @@ describe('connectTarget', () => {
     }
   });
 
-  it('read-only connections (or readOnly sessions) refuse writes', async () => {
-    for (const [conn, opts] of [[row({ read_only: true }), {}], [row(), { readOnly: true }]] as const) {
+  it('read-only connections (whatever the caller asks) and readOnly sessions refuse writes', async () => {
+    for (const [conn, opts] of [[row({ read_only: true }), {}], [row(), { readOnly: true }], [row({ read_only: true }), { readOnly: false }]] as const) {
       const client = await connectTarget(conn, { applicationName: 'auralith/test/ro', config, ...opts });
       try {
         await expect(client.query('CREATE TABLE t (x int)')).rejects.toMatchObject({ code: '25006' });

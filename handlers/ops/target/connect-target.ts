@@ -25,7 +25,10 @@ export interface TargetSessionOptions {
   config?: Config;
   /** Name resolution (tests inject a rebinding resolver); default: the system's. */
   lookup?: TargetLookup;
-  /** The API's own database, to refuse it as a target (pg_control_system() + current_database()). */
+  /**
+   * The API's own database, to refuse it as a target (pg_control_system() + current_database()).
+   * Every caller with a pool of ours passes it (a run: its RunContext.db).
+   */
   ownDb?: Queryable;
 }
 
@@ -98,7 +101,8 @@ export async function connectTarget(conn: ConnectionRow, opts: TargetSessionOpti
   }
   try {
     if (opts.ownDb) await refuseSelf(client, opts.ownDb);
-    if (opts.readOnly ?? conn.read_only) await client.query('SET default_transaction_read_only = on');
+    // A read-only connection stays read-only whatever the caller asks.
+    if (opts.readOnly || conn.read_only) await client.query('SET default_transaction_read_only = on');
   } catch (err) {
     await client.end().catch(() => undefined);
     throw toTargetError(err, conn.ssl_mode);
