@@ -51,8 +51,10 @@ dist/src/server.js: $(TS_SOURCES) $(GENERATED) tsconfig.json tsconfig.build.json
 
 build: dist/src/server.js
 
+# make start is the development and demo command: the demo project's connection is a database on
+# this same (loopback) server, so loopback targets are allowed here unless set otherwise.
 start: build
-	exec node dist/src/server.js
+	DB_TARGETS_ALLOW_LOOPBACK=$${DB_TARGETS_ALLOW_LOOPBACK:-true} exec node dist/src/server.js
 
 dev: install $(GENERATED)
 	$(BIN)/tsx watch src/server.ts

@@ -3,14 +3,17 @@ import type { HandlerMap } from '../src/handler';
 import type { ApiModule } from '../src/module';
 import { cancelRun } from '../handlers/ops/cancelRun';
 import { createApiKey } from '../handlers/access/createApiKey';
+import { createConnection } from '../handlers/ops/createConnection';
 import { createIdentityLink } from '../handlers/access/createIdentityLink';
 import { createWebhook } from '../handlers/webhooks/createWebhook';
+import { deleteConnection } from '../handlers/ops/deleteConnection';
 import { deleteIdentityLink } from '../handlers/access/deleteIdentityLink';
 import { deleteWebhook } from '../handlers/webhooks/deleteWebhook';
 import { getApiKey } from '../handlers/access/getApiKey';
 import { getBookingLink } from '../handlers/partner/getBookingLink';
 import { getCall } from '../handlers/partner/getCall';
 import { getClient } from '../handlers/pos/getClient';
+import { getConnection } from '../handlers/ops/getConnection';
 import { getConnectionSchema } from '../handlers/ops/getConnectionSchema';
 import { getFamille } from '../handlers/pos/getFamille';
 import { getHealth } from '../handlers/platform/getHealth';
@@ -31,6 +34,7 @@ import { listAuditEvents } from '../handlers/access/listAuditEvents';
 import { listBookingLinks } from '../handlers/partner/listBookingLinks';
 import { listCalls } from '../handlers/partner/listCalls';
 import { listClients } from '../handlers/pos/listClients';
+import { listConnections } from '../handlers/ops/listConnections';
 import { listFamilles } from '../handlers/pos/listFamilles';
 import { listIdentityLinks } from '../handlers/access/listIdentityLinks';
 import { listLeads } from '../handlers/partner/listLeads';
@@ -51,7 +55,9 @@ import { queryGraphql } from '../handlers/graphql/queryGraphql';
 import { retryWebhookDelivery } from '../handlers/webhooks/retryWebhookDelivery';
 import { revokeApiKey } from '../handlers/access/revokeApiKey';
 import { rotateWebhookSecret } from '../handlers/webhooks/rotateWebhookSecret';
+import { testConnection } from '../handlers/ops/testConnection';
 import { testWebhook } from '../handlers/webhooks/testWebhook';
+import { updateConnection } from '../handlers/ops/updateConnection';
 import { updateWebhook } from '../handlers/webhooks/updateWebhook';
 import { moduleDefinition as graphql } from '../handlers/graphql/module';
 import { moduleDefinition as ops } from '../handlers/ops/module';
@@ -62,14 +68,17 @@ import { moduleDefinition as pos } from '../handlers/pos/module';
 export const handlers: HandlerMap = {
   cancelRun,
   createApiKey,
+  createConnection,
   createIdentityLink,
   createWebhook,
+  deleteConnection,
   deleteIdentityLink,
   deleteWebhook,
   getApiKey,
   getBookingLink,
   getCall,
   getClient,
+  getConnection,
   getConnectionSchema,
   getFamille,
   getHealth,
@@ -90,6 +99,7 @@ export const handlers: HandlerMap = {
   listBookingLinks,
   listCalls,
   listClients,
+  listConnections,
   listFamilles,
   listIdentityLinks,
   listLeads,
@@ -110,7 +120,9 @@ export const handlers: HandlerMap = {
   retryWebhookDelivery,
   revokeApiKey,
   rotateWebhookSecret,
+  testConnection,
   testWebhook,
+  updateConnection,
   updateWebhook,
 };
 

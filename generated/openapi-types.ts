@@ -1066,6 +1066,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List database connections
+         * @description The connections of the projects the caller reaches (a project-bound key: its project only),
+         *     newest first (`created_at` descending, then `id`), filtered by `project_id` and `environment`.
+         *     Never a password.
+         */
+        get: operations["listConnections"];
+        put?: never;
+        /**
+         * Add a database connection
+         * @description Adds a PostgreSQL target to a project (project role developer or above). Structured fields
+         *     only; the password is stored encrypted and never returned. The host must pass the target
+         *     network policy now — an IP literal is checked as written, a name on every address it resolves
+         *     to (a name that does not resolve yet is accepted and checked at every connection) — and the
+         *     port must be allowed: otherwise 400 naming `host` or `port`. The API's own database is refused
+         *     (400 naming `database`) when that is visible from here, and at every connection otherwise.
+         *     Nothing connects to the target: `POST /api/v1/connections/{id}/test` does. Writes a
+         *     `connection.created` audit event. A name taken in the project is a 409.
+         */
+        post: operations["createConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a database connection
+         * @description One connection by id, with its last test result; never its password. Another organisation's or another project's (for a project-bound key) is not found (404).
+         */
+        get: operations["getConnection"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a database connection
+         * @description Deletes the connection, its stored password and its schema snapshots (project role developer
+         *     or above). 409 while a run on it is queued or running: cancel it first. Writes a
+         *     `connection.deleted` audit event.
+         */
+        delete: operations["deleteConnection"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a database connection
+         * @description Changes the given fields (project role developer or above). `password`: a string sets or
+         *     replaces it, `null` clears it, absent keeps it. A new host, port or database is checked like
+         *     at creation (400 naming the field). Writes a `connection.updated` audit event naming the
+         *     changed fields, never the password.
+         */
+        patch: operations["updateConnection"];
+        trace?: never;
+    };
+    "/api/v1/connections/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test a database connection
+         * @description Connects to the target now — the host resolved and every address checked against the target
+         *     network policy, the session opened on the checked address — and reads the server version and
+         *     the role's attributes. Answers 200 within 10 seconds whether the target answered or not:
+         *     `ok: false` with a stable `error_code` when it did not, never the server's own text. The
+         *     result is kept as the connection's `last_test`. Project role developer or above.
+         */
+        post: operations["testConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "client.created": {
@@ -1792,6 +1882,9 @@ export interface components {
              *       linked or unlinked; `metadata` has its `issuer` and `external_org_id`)
              *     * `webhook.created`, `webhook.updated`, `webhook.deleted`, `webhook.secret_rotated`,
              *       `webhook.disabled`
+             *     * `connection.created`, `connection.updated`, `connection.deleted` (a project's database
+             *       connection; `metadata` has its `project_id`, `name`, `host`, the changed fields, and
+             *       `password` as `set`, `cleared` or `kept` — never the password)
              */
             action: string;
             /** @description The kind of object acted on, e.g. `api_key`. */
@@ -2321,6 +2414,135 @@ export interface components {
                 details?: components["schemas"]["ErrorDetail"][];
             };
         };
+        /**
+         * @description A PostgreSQL database of a project (a "target"), by structured fields only. The password is
+         *     write-only: `password_set` tells whether one is stored (encrypted), never what it is.
+         */
+        Connection: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The project the connection belongs to.
+             */
+            project_id: string;
+            /** @description Unique in its project (case-insensitively). */
+            name: string;
+            environment: components["schemas"]["ConnectionEnvironment"];
+            /** @description A DNS name or an IP address (see "Target network policy" in the README). */
+            host: string;
+            port: number;
+            database: string;
+            username: string;
+            /** @description Whether a password is stored. The password itself is never returned. */
+            password_set: boolean;
+            ssl_mode: components["schemas"]["ConnectionSslMode"];
+            /** @description Sessions on this target are read-only (`default_transaction_read_only`). */
+            read_only: boolean;
+            /** @description The last `POST /api/v1/connections/{id}/test` result; null before the first. */
+            last_test: components["schemas"]["ConnectionTestResult"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description A page of connections, newest first (`created_at` descending, then `id`). */
+        ConnectionList: {
+            /** @description The page's connections, in the list's order. */
+            items: components["schemas"]["Connection"][];
+            /** @description How many connections match, over all pages. */
+            total: number;
+            /** @description The page size used. */
+            limit: number;
+            /** @description The offset used. */
+            offset: number;
+        };
+        /**
+         * @description A new connection. Structured fields only — there is no connection string, so no `options`, no
+         *     socket directory, no second host. The host and port must pass the target network policy (400
+         *     naming `host` or `port`), and must not be the API's own database (400 naming `database`).
+         */
+        ConnectionCreate: {
+            /** Format: uuid */
+            project_id: string;
+            name: string;
+            environment: components["schemas"]["ConnectionEnvironment"];
+            /** @description A DNS name or an IP address in its usual spelling; not a socket path. */
+            host: string;
+            /**
+             * @description One of `DB_TARGET_PORTS` (5432 and 6432 by default).
+             * @default 5432
+             */
+            port?: number;
+            database: string;
+            username: string;
+            /** @description Stored encrypted; never returned. Omit it for a target that needs none. */
+            password?: string;
+            /** @default require */
+            ssl_mode?: components["schemas"]["ConnectionSslMode"];
+            /** @default false */
+            read_only?: boolean;
+        };
+        /**
+         * @description The fields to change; the others keep their values. `password`: a string sets or replaces it,
+         *     `null` clears it, absent keeps it. A connection stays in its project.
+         */
+        ConnectionUpdate: {
+            name?: string;
+            environment?: components["schemas"]["ConnectionEnvironment"];
+            host?: string;
+            port?: number;
+            database?: string;
+            username?: string;
+            password?: string | null;
+            ssl_mode?: components["schemas"]["ConnectionSslMode"];
+            read_only?: boolean;
+        };
+        /**
+         * @description What the database is for; later operations (approvals) treat `production` more strictly.
+         * @enum {string}
+         */
+        ConnectionEnvironment: "development" | "staging" | "production";
+        /**
+         * @description TLS to the target, as libpq's `sslmode`: `disable` (plain TCP), `require` (TLS, certificate not
+         *     checked), `verify-ca` (the certificate chains to a trusted CA), `verify-full` (and names the host).
+         * @enum {string}
+         */
+        ConnectionSslMode: "disable" | "require" | "verify-ca" | "verify-full";
+        /**
+         * @description What a connection test found. On failure `ok` is false, `error_code` says why (a stable code,
+         *     never the server's text) and the server fields are null.
+         */
+        ConnectionTestResult: {
+            ok: boolean;
+            error_code: components["schemas"]["ConnectionErrorCode"] | null;
+            /** @description The target's `server_version`, e.g. `16.4`. */
+            server_version: string | null;
+            current_user: string | null;
+            is_superuser: boolean | null;
+            /** @description The role may create databases (`CREATEDB`). */
+            can_create: boolean | null;
+            /** @description The role may create roles (`CREATEROLE`), which just-in-time access needs. */
+            can_createrole: boolean | null;
+            /** @description The target is a standby (read-only replica). */
+            in_recovery: boolean | null;
+            /** @description Connecting plus one query, in milliseconds; null when the connection failed. */
+            latency_ms: number | null;
+            /** Format: date-time */
+            tested_at: string;
+        };
+        /**
+         * @description Why a target could not be used, mapped from the driver's errno or the server's SQLSTATE:
+         *     `TARGET_REFUSED` (the target network policy refused the host, port or an address it resolves to now),
+         *     `SELF_TARGET` (the API's own database), `HOST_NOT_FOUND`, `HOST_UNREACHABLE`, `CONNECTION_REFUSED`,
+         *     `TIMEOUT`, `AUTH_FAILED` (user or password refused), `DATABASE_NOT_FOUND`, `TLS_REQUIRED` (the
+         *     server wants TLS and `ssl_mode` is `disable`), `TLS_UNAVAILABLE` (the server offers no TLS),
+         *     `TLS_VERIFY_FAILED`, `TOO_MANY_CONNECTIONS`, `TARGET_UNAVAILABLE` (starting up or shutting
+         *     down), `PERMISSION_DENIED`, `CREDENTIALS_UNREADABLE` (the stored password opens with no
+         *     configured key), `CONNECTION_FAILED` (anything else).
+         * @enum {string}
+         */
+        ConnectionErrorCode: "TARGET_REFUSED" | "SELF_TARGET" | "HOST_NOT_FOUND" | "HOST_UNREACHABLE" | "CONNECTION_REFUSED" | "TIMEOUT" | "AUTH_FAILED" | "DATABASE_NOT_FOUND" | "TLS_REQUIRED" | "TLS_UNAVAILABLE" | "TLS_VERIFY_FAILED" | "TOO_MANY_CONNECTIONS" | "TARGET_UNAVAILABLE" | "PERMISSION_DENIED" | "CREDENTIALS_UNREADABLE" | "CONNECTION_FAILED";
         /**
          * @description An event type an endpoint can subscribe to, `<resource>.<event>`. The catalogue, with each
          *     payload's JSON Schema and the read scope a subscription to it needs, is
@@ -4244,6 +4466,14 @@ export type PromotionList = components['schemas']['PromotionList'];
 export type GraphqlRequest = components['schemas']['GraphqlRequest'];
 export type GraphqlResponse = components['schemas']['GraphqlResponse'];
 export type GraphqlError = components['schemas']['GraphqlError'];
+export type Connection = components['schemas']['Connection'];
+export type ConnectionList = components['schemas']['ConnectionList'];
+export type ConnectionCreate = components['schemas']['ConnectionCreate'];
+export type ConnectionUpdate = components['schemas']['ConnectionUpdate'];
+export type ConnectionEnvironment = components['schemas']['ConnectionEnvironment'];
+export type ConnectionSslMode = components['schemas']['ConnectionSslMode'];
+export type ConnectionTestResult = components['schemas']['ConnectionTestResult'];
+export type ConnectionErrorCode = components['schemas']['ConnectionErrorCode'];
 export type WebhookEventType = components['schemas']['WebhookEventType'];
 export type Webhook = components['schemas']['Webhook'];
 export type WebhookList = components['schemas']['WebhookList'];
@@ -7975,6 +8205,349 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ConnectionSchemaSnapshot"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listConnections: {
+        parameters: {
+            query?: {
+                /** @description Only this project's connections (an unknown or unreachable project gives an empty page). */
+                project_id?: string;
+                /** @description Only connections of this environment. */
+                environment?: components["schemas"]["ConnectionEnvironment"];
+                /** @description Page size. Out of range is a 400, not a silent clamp. */
+                limit?: components["parameters"]["Limit"];
+                /** @description How many items to skip, in the list's documented order. */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of connections. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "3f6c1e8a-7b2d-4c9e-a1f0-5d8e2b7c4a19",
+                     *           "project_id": "8a1d4f2e-6c3b-4e7a-9f0d-2b5c8e1a7d36",
+                     *           "name": "Orders (staging)",
+                     *           "environment": "staging",
+                     *           "host": "db.staging.example.com",
+                     *           "port": 5432,
+                     *           "database": "orders",
+                     *           "username": "auralith",
+                     *           "password_set": true,
+                     *           "ssl_mode": "verify-full",
+                     *           "read_only": false,
+                     *           "last_test": null,
+                     *           "created_at": "2026-05-01T09:30:00Z",
+                     *           "updated_at": "2026-05-01T09:30:00Z"
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "limit": 50,
+                     *       "offset": 0
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConnectionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "project_id": "8a1d4f2e-6c3b-4e7a-9f0d-2b5c8e1a7d36",
+                 *       "name": "Orders (staging)",
+                 *       "environment": "staging",
+                 *       "host": "db.staging.example.com",
+                 *       "port": 5432,
+                 *       "database": "orders",
+                 *       "username": "auralith",
+                 *       "password": "correct horse battery staple",
+                 *       "ssl_mode": "verify-full"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ConnectionCreate"];
+            };
+        };
+        responses: {
+            /** @description The connection, without its password. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f6c1e8a-7b2d-4c9e-a1f0-5d8e2b7c4a19",
+                     *       "project_id": "8a1d4f2e-6c3b-4e7a-9f0d-2b5c8e1a7d36",
+                     *       "name": "Orders (staging)",
+                     *       "environment": "staging",
+                     *       "host": "db.staging.example.com",
+                     *       "port": 5432,
+                     *       "database": "orders",
+                     *       "username": "auralith",
+                     *       "password_set": true,
+                     *       "ssl_mode": "verify-full",
+                     *       "read_only": false,
+                     *       "last_test": null,
+                     *       "created_at": "2026-05-01T09:30:00Z",
+                     *       "updated_at": "2026-05-01T09:30:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Connection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f6c1e8a-7b2d-4c9e-a1f0-5d8e2b7c4a19",
+                     *       "project_id": "8a1d4f2e-6c3b-4e7a-9f0d-2b5c8e1a7d36",
+                     *       "name": "Orders (staging)",
+                     *       "environment": "staging",
+                     *       "host": "db.staging.example.com",
+                     *       "port": 5432,
+                     *       "database": "orders",
+                     *       "username": "auralith",
+                     *       "password_set": true,
+                     *       "ssl_mode": "verify-full",
+                     *       "read_only": false,
+                     *       "last_test": null,
+                     *       "created_at": "2026-05-01T09:30:00Z",
+                     *       "updated_at": "2026-05-01T09:30:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Connection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "host": "db2.staging.example.com",
+                 *       "password": "a new password"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ConnectionUpdate"];
+            };
+        };
+        responses: {
+            /** @description The connection as changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f6c1e8a-7b2d-4c9e-a1f0-5d8e2b7c4a19",
+                     *       "project_id": "8a1d4f2e-6c3b-4e7a-9f0d-2b5c8e1a7d36",
+                     *       "name": "Orders (staging)",
+                     *       "environment": "staging",
+                     *       "host": "db.staging.example.com",
+                     *       "port": 5432,
+                     *       "database": "orders",
+                     *       "username": "auralith",
+                     *       "password_set": true,
+                     *       "ssl_mode": "verify-full",
+                     *       "read_only": false,
+                     *       "last_test": null,
+                     *       "created_at": "2026-05-01T09:30:00Z",
+                     *       "updated_at": "2026-05-01T09:30:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Connection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    testConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the test found (also when the target failed). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ok": true,
+                     *       "error_code": null,
+                     *       "server_version": "16.4",
+                     *       "current_user": "auralith",
+                     *       "is_superuser": false,
+                     *       "can_create": false,
+                     *       "can_createrole": true,
+                     *       "in_recovery": false,
+                     *       "latency_ms": 42,
+                     *       "tested_at": "2026-05-01T09:31:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConnectionTestResult"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -3,7 +3,7 @@
 import type { operations } from './openapi-types';
 
 /** Every operationId in the spec. */
-export const operationIds = ['cancelRun', 'createApiKey', 'createIdentityLink', 'createWebhook', 'deleteIdentityLink', 'deleteWebhook', 'getApiKey', 'getBookingLink', 'getCall', 'getClient', 'getConnectionSchema', 'getFamille', 'getHealth', 'getLead', 'getMe', 'getPayment', 'getProduct', 'getProduit', 'getPromotion', 'getRun', 'getTeamMember', 'getTicket', 'getWebhook', 'getWhoami', 'introspectConnection', 'listApiKeys', 'listAuditEvents', 'listBookingLinks', 'listCalls', 'listClients', 'listFamilles', 'listIdentityLinks', 'listLeads', 'listPayments', 'listProducts', 'listProduits', 'listPromotions', 'listRunEvents', 'listRuns', 'listTeamMembers', 'listTickets', 'listWebhookDeliveries', 'listWebhookEventTypes', 'listWebhooks', 'login', 'logout', 'queryGraphql', 'retryWebhookDelivery', 'revokeApiKey', 'rotateWebhookSecret', 'testWebhook', 'updateWebhook'] as const;
+export const operationIds = ['cancelRun', 'createApiKey', 'createConnection', 'createIdentityLink', 'createWebhook', 'deleteConnection', 'deleteIdentityLink', 'deleteWebhook', 'getApiKey', 'getBookingLink', 'getCall', 'getClient', 'getConnection', 'getConnectionSchema', 'getFamille', 'getHealth', 'getLead', 'getMe', 'getPayment', 'getProduct', 'getProduit', 'getPromotion', 'getRun', 'getTeamMember', 'getTicket', 'getWebhook', 'getWhoami', 'introspectConnection', 'listApiKeys', 'listAuditEvents', 'listBookingLinks', 'listCalls', 'listClients', 'listConnections', 'listFamilles', 'listIdentityLinks', 'listLeads', 'listPayments', 'listProducts', 'listProduits', 'listPromotions', 'listRunEvents', 'listRuns', 'listTeamMembers', 'listTickets', 'listWebhookDeliveries', 'listWebhookEventTypes', 'listWebhooks', 'login', 'logout', 'queryGraphql', 'retryWebhookDelivery', 'revokeApiKey', 'rotateWebhookSecret', 'testConnection', 'testWebhook', 'updateConnection', 'updateWebhook'] as const;
 export type OperationId = (typeof operationIds)[number];
 
 export interface OperationInfo {
@@ -18,14 +18,17 @@ export interface OperationInfo {
 export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   cancelRun: { method: 'post', path: '/api/v1/runs/{id}/cancel', security: [{"ApiKeyHeader":["runs:write"]},{"BearerAuth":["runs:write"]},{"SessionCookie":[]}], public: false },
   createApiKey: { method: 'post', path: '/api/v1/api-keys', security: [{"SessionCookie":["owner"]}], public: false },
+  createConnection: { method: 'post', path: '/api/v1/connections', security: [{"ApiKeyHeader":["connections:write"]},{"BearerAuth":["connections:write"]},{"SessionCookie":[]}], public: false },
   createIdentityLink: { method: 'post', path: '/api/v1/identity-links', security: [{"SessionCookie":["owner"]}], public: false },
   createWebhook: { method: 'post', path: '/api/v1/webhooks', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
+  deleteConnection: { method: 'delete', path: '/api/v1/connections/{id}', security: [{"ApiKeyHeader":["connections:write"]},{"BearerAuth":["connections:write"]},{"SessionCookie":[]}], public: false },
   deleteIdentityLink: { method: 'delete', path: '/api/v1/identity-links/{id}', security: [{"SessionCookie":["owner"]}], public: false },
   deleteWebhook: { method: 'delete', path: '/api/v1/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
   getApiKey: { method: 'get', path: '/api/v1/api-keys/{id}', security: [{"SessionCookie":["owner","admin"]}], public: false },
   getBookingLink: { method: 'get', path: '/api/v1/booking-links/{id}', security: [{"ApiKeyHeader":["read:booking_links"]},{"BearerAuth":["read:booking_links"]},{"SessionCookie":[]}], public: false },
   getCall: { method: 'get', path: '/api/v1/calls/{id}', security: [{"ApiKeyHeader":["read:calls"]},{"BearerAuth":["read:calls"]},{"SessionCookie":[]}], public: false },
   getClient: { method: 'get', path: '/api/v1/clients/{id}', security: [{"ApiKeyHeader":["read:clients"]},{"BearerAuth":["read:clients"]},{"SessionCookie":[]}], public: false },
+  getConnection: { method: 'get', path: '/api/v1/connections/{id}', security: [{"ApiKeyHeader":["connections:read"]},{"BearerAuth":["connections:read"]},{"SessionCookie":[]}], public: false },
   getConnectionSchema: { method: 'get', path: '/api/v1/connections/{id}/schema', security: [{"ApiKeyHeader":["connections:read"]},{"BearerAuth":["connections:read"]},{"SessionCookie":[]}], public: false },
   getFamille: { method: 'get', path: '/api/v1/familles/{id}', security: [{"ApiKeyHeader":["read:catalogue"]},{"BearerAuth":["read:catalogue"]},{"SessionCookie":[]}], public: false },
   getHealth: { method: 'get', path: '/health', security: [], public: true },
@@ -46,6 +49,7 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   listBookingLinks: { method: 'get', path: '/api/v1/booking-links', security: [{"ApiKeyHeader":["read:booking_links"]},{"BearerAuth":["read:booking_links"]},{"SessionCookie":[]}], public: false },
   listCalls: { method: 'get', path: '/api/v1/calls', security: [{"ApiKeyHeader":["read:calls"]},{"BearerAuth":["read:calls"]},{"SessionCookie":[]}], public: false },
   listClients: { method: 'get', path: '/api/v1/clients', security: [{"ApiKeyHeader":["read:clients"]},{"BearerAuth":["read:clients"]},{"SessionCookie":[]}], public: false },
+  listConnections: { method: 'get', path: '/api/v1/connections', security: [{"ApiKeyHeader":["connections:read"]},{"BearerAuth":["connections:read"]},{"SessionCookie":[]}], public: false },
   listFamilles: { method: 'get', path: '/api/v1/familles', security: [{"ApiKeyHeader":["read:catalogue"]},{"BearerAuth":["read:catalogue"]},{"SessionCookie":[]}], public: false },
   listIdentityLinks: { method: 'get', path: '/api/v1/identity-links', security: [{"SessionCookie":["owner"]}], public: false },
   listLeads: { method: 'get', path: '/api/v1/leads', security: [{"ApiKeyHeader":["read:leads"]},{"BearerAuth":["read:leads"]},{"SessionCookie":[]}], public: false },
@@ -66,7 +70,9 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   retryWebhookDelivery: { method: 'post', path: '/api/v1/webhooks/{id}/deliveries/{delivery_id}/retry', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
   revokeApiKey: { method: 'post', path: '/api/v1/api-keys/{id}/revoke', security: [{"SessionCookie":["owner"]}], public: false },
   rotateWebhookSecret: { method: 'post', path: '/api/v1/webhooks/{id}/rotate-secret', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
+  testConnection: { method: 'post', path: '/api/v1/connections/{id}/test', security: [{"ApiKeyHeader":["connections:write"]},{"BearerAuth":["connections:write"]},{"SessionCookie":[]}], public: false },
   testWebhook: { method: 'post', path: '/api/v1/webhooks/{id}/test', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
+  updateConnection: { method: 'patch', path: '/api/v1/connections/{id}', security: [{"ApiKeyHeader":["connections:write"]},{"BearerAuth":["connections:write"]},{"SessionCookie":[]}], public: false },
   updateWebhook: { method: 'patch', path: '/api/v1/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
 };
 

@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import { isIP } from 'node:net';
 import { scopes as ALL_SCOPES } from '../generated/operations';
 
 // The environment, parsed once at start. A bad value stops the start with one line naming
@@ -70,6 +71,40 @@ function origins(env: Env, name: string): readonly string[] {
     }
     return origin;
   });
+}
+
+/** Comma-separated CIDR blocks (`10.1.0.0/16,fd12::/64`); a bare address is its own /32 or /128. */
+function cidrs(env: Env, name: string): ReadonlyArray<{ network: string; prefix: number; family: 'ipv4' | 'ipv6' }> {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  return raw.split(',').map((item) => {
+    const [network, prefixText, ...rest] = item.trim().split('/');
+    const family = isIP(network);
+    const max = family === 4 ? 32 : 128;
+    const prefix = prefixText === undefined ? max : Number(prefixText);
+    if (family === 0 || rest.length || (prefixText !== undefined && !/^\d+$/.test(prefixText)) || prefix > max) {
+      throw new ConfigError(`${name} must be comma-separated CIDR blocks like 10.20.0.0/16 or fd00:1::/64 (got "${item.trim()}")`);
+    }
+    return { network, prefix, family: family === 4 ? 'ipv4' : 'ipv6' } as const;
+  });
+}
+
+/** Comma-separated TCP ports. */
+function ports(env: Env, name: string, fallback: readonly number[]): readonly number[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  return raw.split(',').map((item) => {
+    const n = Number(item.trim());
+    if (!/^\d+$/.test(item.trim()) || n < 1 || n > 65535) throw new ConfigError(`${name} must be comma-separated ports between 1 and 65535 (got "${item.trim()}")`);
+    return n;
+  });
+}
+
+/** Loopback database targets: tests and development only (the API's own server is usually there). */
+function targetsAllowLoopback(env: Env, nodeEnv: string, production: boolean): boolean {
+  const allowed = bool(env, 'DB_TARGETS_ALLOW_LOOPBACK', nodeEnv === 'test');
+  if (allowed && production) throw new ConfigError('DB_TARGETS_ALLOW_LOOPBACK must not be set in production');
+  return allowed;
 }
 
 function insecureWebhookUrls(env: Env, production: boolean): boolean {
@@ -226,6 +261,18 @@ export function loadConfig(env: Env = process.env) {
     webhookSecretsKeyPrevious: key256(env, 'WEBHOOK_SECRETS_KEY_PREVIOUS'),
     // Runs (long jobs on customers' databases, src/runs/)
     ...runsConfig(env),
+    // Ops: connections to customers' databases (handlers/ops/target/)
+    /** Encrypts connection passwords at rest (AES-256-GCM). Unset outside production: a fixed development key. */
+    connectionSecretsKey: key256(env, 'CONNECTION_SECRETS_KEY'),
+    // During a key rotation: the old key, still accepted for reading until
+    // `npm run admin -- reencrypt-connection-passwords` has moved every password to the new one.
+    connectionSecretsKeyPrevious: key256(env, 'CONNECTION_SECRETS_KEY_PREVIOUS'),
+    /** Private (and other non-public) ranges a database target may be in; none by default. */
+    dbTargetsAllowedCidrs: cidrs(env, 'DB_TARGETS_ALLOWED_CIDRS'),
+    /** Loopback database targets (127.0.0.0/8, ::1): on in tests, a configuration error in production. */
+    dbTargetsAllowLoopback: targetsAllowLoopback(env, nodeEnv, production),
+    /** The ports a database target may listen on. */
+    dbTargetPorts: ports(env, 'DB_TARGET_PORTS', [5432, 6432]),
   };
 }
 

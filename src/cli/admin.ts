@@ -7,6 +7,7 @@
 //   npm run -s admin -- link-identity-org --org S --issuer ISS --external-org ID   (JWT sign-in)
 //   npm run -s admin -- reencrypt-webhook-secrets   (after setting a new WEBHOOK_SECRETS_KEY and
 //                                                    the old one as WEBHOOK_SECRETS_KEY_PREVIOUS)
+//   npm run -s admin -- reencrypt-connection-passwords   (the same for CONNECTION_SECRETS_KEY)
 // Exit 0 on success; 1 with a one-line message on any error; 2 on bad usage.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -14,6 +15,7 @@ import type pg from 'pg';
 import { apiKeyJson, API_KEY_COLUMNS } from '../../handlers/access/api-key-row';
 import { insertApiKey } from '../../handlers/access/api-key-store';
 import { insertIdentityLink } from '../../handlers/access/identity-link-store';
+import { reencryptConnectionPasswords } from '../../handlers/ops/target/reencrypt-passwords';
 import { loadSpec } from '../app';
 import { recordAudit } from '../audit';
 import { hashPassword } from '../auth/passwords';
@@ -170,6 +172,12 @@ const commands: Record<string, Command> = {
     });
     out(`${counts.endpoints} webhook endpoints: ${counts.moved} secrets re-encrypted under WEBHOOK_SECRETS_KEY, ${counts.current} already were`);
     if (config.webhookSecretsKeyPrevious) out('every secret is under WEBHOOK_SECRETS_KEY now: WEBHOOK_SECRETS_KEY_PREVIOUS can be removed');
+  },
+  /** The same for connection passwords (CONNECTION_SECRETS_KEY), in one transaction. */
+  async 'reencrypt-connection-passwords'(db, _v, config, { out }) {
+    const counts = await reencryptConnectionPasswords(db, config);
+    out(`${counts.connections} connections: ${counts.moved} passwords re-encrypted under CONNECTION_SECRETS_KEY, ${counts.current} already were`);
+    if (config.connectionSecretsKeyPrevious) out('every password is under CONNECTION_SECRETS_KEY now: CONNECTION_SECRETS_KEY_PREVIOUS can be removed');
   },
 };
 

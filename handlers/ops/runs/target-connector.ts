@@ -3,17 +3,17 @@
 // handlers/ops/target/connect-target.ts opens the session (network checks, password, settings).
 import type { TargetConnector } from '../../../src/module';
 import { RunFailure } from '../../../src/module';
-import { connectTarget, type ConnectionRow } from '../target/connect-target';
+import { connectTarget, TARGET_COLUMNS, type ConnectionRow } from '../target/connect-target';
 
 export const connectRunTarget: TargetConnector = async (db, req) => {
   const { rows } = await db.query<ConnectionRow>(
-    `SELECT id, org_id, project_id, host, port, database, username, password_encrypted, ssl_mode, read_only
-       FROM connections WHERE id = $1 AND org_id = $2 AND project_id = $3`,
+    `SELECT ${TARGET_COLUMNS} FROM connections WHERE id = $1 AND org_id = $2 AND project_id = $3`,
     [req.connectionId, req.orgId, req.projectId],
   );
   if (!rows[0]) throw new RunFailure('CONNECTION_NOT_FOUND', 'The connection no longer exists in the run\'s project');
   try {
-    return await connectTarget(rows[0], { applicationName: req.applicationName, readOnly: req.readOnly, statementTimeoutMs: req.statementTimeoutMs });
+    // ownDb: the connect-time guard refusing the API's own database as a target.
+    return await connectTarget(rows[0], { applicationName: req.applicationName, readOnly: req.readOnly, statementTimeoutMs: req.statementTimeoutMs, ownDb: db });
   } catch (err) {
     if (err instanceof RunFailure) throw err;
     // Never the target server's text: a stable code only.

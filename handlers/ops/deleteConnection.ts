@@ -1,0 +1,28 @@
+import { recordAudit } from '../../src/audit';
+import { withTransaction } from '../../src/db/transaction';
+import { ApiError } from '../../src/errors';
+import type { Handler } from '../../src/handler';
+import { findConnection } from './connection-store';
+import { requireProjectPermission } from './permissions';
+
+/** Runs that still use the connection: deleting it under them would fail them halfway. */
+const ACTIVE_RUNS = `SELECT count(*)::int AS n FROM runs
+  WHERE org_id = $1 AND subject_type = 'connection' AND subject_id = $2 AND status IN ('queued', 'running', 'cancelling')`;
+
+export const deleteConnection: Handler<'deleteConnection'> = async (ctx, req) => {
+  await withTransaction(ctx.db, async (tx) => {
+    const conn = await findConnection(tx, ctx.principal, req.params.id, { forUpdate: true });
+    await requireProjectPermission(tx, ctx.principal, conn.project_id, 'connections.write');
+    const { rows } = await tx.query(ACTIVE_RUNS, [ctx.principal.orgId, conn.id]);
+    if (rows[0].n > 0) throw new ApiError('CONFLICT', `The connection has ${rows[0].n} active run(s); cancel them or wait for them to finish first`);
+    await tx.query('DELETE FROM connections WHERE id = $1', [conn.id]);
+    await recordAudit(tx, ctx, {
+      orgId: ctx.principal.orgId,
+      action: 'connection.deleted',
+      targetType: 'connection',
+      targetId: conn.id,
+      metadata: { project_id: conn.project_id, name: conn.name, host: conn.host },
+    });
+  });
+  return { status: 204, body: undefined };
+};
