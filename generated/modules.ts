@@ -3,8 +3,10 @@ import type { HandlerMap } from '../src/handler';
 import type { ApiModule } from '../src/module';
 import { createApiKey } from '../handlers/access/createApiKey';
 import { createIdentityLink } from '../handlers/access/createIdentityLink';
+import { createProjectWebhook } from '../handlers/ops/createProjectWebhook';
 import { createWebhook } from '../handlers/webhooks/createWebhook';
 import { deleteIdentityLink } from '../handlers/access/deleteIdentityLink';
+import { deleteProjectWebhook } from '../handlers/ops/deleteProjectWebhook';
 import { deleteWebhook } from '../handlers/webhooks/deleteWebhook';
 import { getApiKey } from '../handlers/access/getApiKey';
 import { getBookingLink } from '../handlers/partner/getBookingLink';
@@ -17,6 +19,7 @@ import { getMe } from '../handlers/auth/getMe';
 import { getPayment } from '../handlers/partner/getPayment';
 import { getProduct } from '../handlers/partner/getProduct';
 import { getProduit } from '../handlers/pos/getProduit';
+import { getProjectWebhook } from '../handlers/ops/getProjectWebhook';
 import { getPromotion } from '../handlers/pos/getPromotion';
 import { getTeamMember } from '../handlers/partner/getTeamMember';
 import { getTicket } from '../handlers/pos/getTicket';
@@ -33,6 +36,7 @@ import { listLeads } from '../handlers/partner/listLeads';
 import { listPayments } from '../handlers/partner/listPayments';
 import { listProducts } from '../handlers/partner/listProducts';
 import { listProduits } from '../handlers/pos/listProduits';
+import { listProjectWebhooks } from '../handlers/ops/listProjectWebhooks';
 import { listPromotions } from '../handlers/pos/listPromotions';
 import { listTeamMembers } from '../handlers/partner/listTeamMembers';
 import { listTickets } from '../handlers/pos/listTickets';
@@ -44,7 +48,9 @@ import { logout } from '../handlers/auth/logout';
 import { retryWebhookDelivery } from '../handlers/webhooks/retryWebhookDelivery';
 import { revokeApiKey } from '../handlers/access/revokeApiKey';
 import { rotateWebhookSecret } from '../handlers/webhooks/rotateWebhookSecret';
+import { testProjectWebhook } from '../handlers/ops/testProjectWebhook';
 import { testWebhook } from '../handlers/webhooks/testWebhook';
+import { updateProjectWebhook } from '../handlers/ops/updateProjectWebhook';
 import { updateWebhook } from '../handlers/webhooks/updateWebhook';
 import { moduleDefinition as ops } from '../handlers/ops/module';
 import { moduleDefinition as partner } from '../handlers/partner/module';
@@ -54,8 +60,10 @@ import { moduleDefinition as pos } from '../handlers/pos/module';
 export const handlers: HandlerMap = {
   createApiKey,
   createIdentityLink,
+  createProjectWebhook,
   createWebhook,
   deleteIdentityLink,
+  deleteProjectWebhook,
   deleteWebhook,
   getApiKey,
   getBookingLink,
@@ -68,6 +76,7 @@ export const handlers: HandlerMap = {
   getPayment,
   getProduct,
   getProduit,
+  getProjectWebhook,
   getPromotion,
   getTeamMember,
   getTicket,
@@ -84,6 +93,7 @@ export const handlers: HandlerMap = {
   listPayments,
   listProducts,
   listProduits,
+  listProjectWebhooks,
   listPromotions,
   listTeamMembers,
   listTickets,
@@ -95,7 +105,9 @@ export const handlers: HandlerMap = {
   retryWebhookDelivery,
   revokeApiKey,
   rotateWebhookSecret,
+  testProjectWebhook,
   testWebhook,
+  updateProjectWebhook,
   updateWebhook,
 };
 

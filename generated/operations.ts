@@ -3,7 +3,7 @@
 import type { operations } from './openapi-types';
 
 /** Every operationId in the spec. */
-export const operationIds = ['createApiKey', 'createIdentityLink', 'createWebhook', 'deleteIdentityLink', 'deleteWebhook', 'getApiKey', 'getBookingLink', 'getCall', 'getClient', 'getFamille', 'getHealth', 'getLead', 'getMe', 'getPayment', 'getProduct', 'getProduit', 'getPromotion', 'getTeamMember', 'getTicket', 'getWebhook', 'getWhoami', 'listApiKeys', 'listAuditEvents', 'listBookingLinks', 'listCalls', 'listClients', 'listFamilles', 'listIdentityLinks', 'listLeads', 'listPayments', 'listProducts', 'listProduits', 'listPromotions', 'listTeamMembers', 'listTickets', 'listWebhookDeliveries', 'listWebhookEventTypes', 'listWebhooks', 'login', 'logout', 'retryWebhookDelivery', 'revokeApiKey', 'rotateWebhookSecret', 'testWebhook', 'updateWebhook'] as const;
+export const operationIds = ['createApiKey', 'createIdentityLink', 'createProjectWebhook', 'createWebhook', 'deleteIdentityLink', 'deleteProjectWebhook', 'deleteWebhook', 'getApiKey', 'getBookingLink', 'getCall', 'getClient', 'getFamille', 'getHealth', 'getLead', 'getMe', 'getPayment', 'getProduct', 'getProduit', 'getProjectWebhook', 'getPromotion', 'getTeamMember', 'getTicket', 'getWebhook', 'getWhoami', 'listApiKeys', 'listAuditEvents', 'listBookingLinks', 'listCalls', 'listClients', 'listFamilles', 'listIdentityLinks', 'listLeads', 'listPayments', 'listProducts', 'listProduits', 'listProjectWebhooks', 'listPromotions', 'listTeamMembers', 'listTickets', 'listWebhookDeliveries', 'listWebhookEventTypes', 'listWebhooks', 'login', 'logout', 'retryWebhookDelivery', 'revokeApiKey', 'rotateWebhookSecret', 'testProjectWebhook', 'testWebhook', 'updateProjectWebhook', 'updateWebhook'] as const;
 export type OperationId = (typeof operationIds)[number];
 
 export interface OperationInfo {
@@ -18,8 +18,10 @@ export interface OperationInfo {
 export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   createApiKey: { method: 'post', path: '/api/v1/api-keys', security: [{"SessionCookie":["owner"]}], public: false },
   createIdentityLink: { method: 'post', path: '/api/v1/identity-links', security: [{"SessionCookie":["owner"]}], public: false },
+  createProjectWebhook: { method: 'post', path: '/api/v1/projects/{project_id}/webhooks', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":[]}], public: false },
   createWebhook: { method: 'post', path: '/api/v1/webhooks', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
   deleteIdentityLink: { method: 'delete', path: '/api/v1/identity-links/{id}', security: [{"SessionCookie":["owner"]}], public: false },
+  deleteProjectWebhook: { method: 'delete', path: '/api/v1/projects/{project_id}/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":[]}], public: false },
   deleteWebhook: { method: 'delete', path: '/api/v1/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
   getApiKey: { method: 'get', path: '/api/v1/api-keys/{id}', security: [{"SessionCookie":["owner","admin"]}], public: false },
   getBookingLink: { method: 'get', path: '/api/v1/booking-links/{id}', security: [{"ApiKeyHeader":["read:booking_links"]},{"BearerAuth":["read:booking_links"]},{"SessionCookie":[]}], public: false },
@@ -32,6 +34,7 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   getPayment: { method: 'get', path: '/api/v1/payments/{id}', security: [{"ApiKeyHeader":["read:payments"]},{"BearerAuth":["read:payments"]},{"SessionCookie":[]}], public: false },
   getProduct: { method: 'get', path: '/api/v1/products/{id}', security: [{"ApiKeyHeader":["read:products"]},{"BearerAuth":["read:products"]},{"SessionCookie":[]}], public: false },
   getProduit: { method: 'get', path: '/api/v1/produits/{id}', security: [{"ApiKeyHeader":["read:catalogue"]},{"BearerAuth":["read:catalogue"]},{"SessionCookie":[]}], public: false },
+  getProjectWebhook: { method: 'get', path: '/api/v1/projects/{project_id}/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:read"]},{"BearerAuth":["webhooks:read"]},{"SessionCookie":[]}], public: false },
   getPromotion: { method: 'get', path: '/api/v1/promotions/{id}', security: [{"ApiKeyHeader":["read:promotions"]},{"BearerAuth":["read:promotions"]},{"SessionCookie":[]}], public: false },
   getTeamMember: { method: 'get', path: '/api/v1/team-members/{id}', security: [{"ApiKeyHeader":["read:team"]},{"BearerAuth":["read:team"]},{"SessionCookie":[]}], public: false },
   getTicket: { method: 'get', path: '/api/v1/tickets/{id}', security: [{"ApiKeyHeader":["read:tickets"]},{"BearerAuth":["read:tickets"]},{"SessionCookie":[]}], public: false },
@@ -48,6 +51,7 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   listPayments: { method: 'get', path: '/api/v1/payments', security: [{"ApiKeyHeader":["read:payments"]},{"BearerAuth":["read:payments"]},{"SessionCookie":[]}], public: false },
   listProducts: { method: 'get', path: '/api/v1/products', security: [{"ApiKeyHeader":["read:products"]},{"BearerAuth":["read:products"]},{"SessionCookie":[]}], public: false },
   listProduits: { method: 'get', path: '/api/v1/produits', security: [{"ApiKeyHeader":["read:catalogue"]},{"BearerAuth":["read:catalogue"]},{"SessionCookie":[]}], public: false },
+  listProjectWebhooks: { method: 'get', path: '/api/v1/projects/{project_id}/webhooks', security: [{"ApiKeyHeader":["webhooks:read"]},{"BearerAuth":["webhooks:read"]},{"SessionCookie":[]}], public: false },
   listPromotions: { method: 'get', path: '/api/v1/promotions', security: [{"ApiKeyHeader":["read:promotions"]},{"BearerAuth":["read:promotions"]},{"SessionCookie":[]}], public: false },
   listTeamMembers: { method: 'get', path: '/api/v1/team-members', security: [{"ApiKeyHeader":["read:team"]},{"BearerAuth":["read:team"]},{"SessionCookie":[]}], public: false },
   listTickets: { method: 'get', path: '/api/v1/tickets', security: [{"ApiKeyHeader":["read:tickets"]},{"BearerAuth":["read:tickets"]},{"SessionCookie":[]}], public: false },
@@ -59,7 +63,9 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   retryWebhookDelivery: { method: 'post', path: '/api/v1/webhooks/{id}/deliveries/{delivery_id}/retry', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
   revokeApiKey: { method: 'post', path: '/api/v1/api-keys/{id}/revoke', security: [{"SessionCookie":["owner"]}], public: false },
   rotateWebhookSecret: { method: 'post', path: '/api/v1/webhooks/{id}/rotate-secret', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
+  testProjectWebhook: { method: 'post', path: '/api/v1/projects/{project_id}/webhooks/{id}/test', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":[]}], public: false },
   testWebhook: { method: 'post', path: '/api/v1/webhooks/{id}/test', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
+  updateProjectWebhook: { method: 'patch', path: '/api/v1/projects/{project_id}/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":[]}], public: false },
   updateWebhook: { method: 'patch', path: '/api/v1/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
 };
 
