@@ -6147,6 +6147,7 @@ export interface operations {
                      *           "description": "Sent by POST /api/v1/webhooks/{id}/test to check an endpoint; never sent otherwise.",
                      *           "subscribable": false,
                      *           "required_scope": null,
+                     *           "delivered_to": "organisation",
                      *           "schema": {
                      *             "$schema": "https://json-schema.org/draft/2020-12/schema",
                      *             "type": "object",

@@ -1,3 +1,4 @@
+import { createApiKey } from '../helpers/factories';
 import { createProjectWebhookVia, insertOrgWebhook, useProjectWorld, webhooksPath, type ProjectWorld } from './project-webhook-support';
 
 describe('GET /api/v1/projects/{project_id}/webhooks/{id}', () => {
@@ -37,7 +38,6 @@ describe('GET /api/v1/projects/{project_id}/webhooks/{id}', () => {
       await w.h.api.get(`${webhooksPath(w.projectId)}/${webhook.id}`).set('Cookie', w.sessions[who].cookie).expect(200);
     }
     await w.h.api.get(`${webhooksPath(w.projectId)}/${webhook.id}`).set('Cookie', w.sessions.outsider.cookie).expect(404);
-    const { createApiKey } = await import('../helpers/factories');
     const { key } = await createApiKey(w.h.db, { orgId: w.orgId, scopes: ['webhooks:write'] });
     await get(webhook.id, w.projectId, key).expect(403);
   });

@@ -1,3 +1,4 @@
+import { createApiKey } from '../helpers/factories';
 import { createProjectWebhookVia, insertOrgWebhook, useProjectWorld, webhooksPath, type ProjectWorld } from './project-webhook-support';
 
 describe('GET /api/v1/projects/{project_id}/webhooks', () => {
@@ -41,7 +42,6 @@ describe('GET /api/v1/projects/{project_id}/webhooks', () => {
       expect(res.body.total).toBe(2);
     }
     await w.h.api.get(webhooksPath(w.projectId)).set('Cookie', w.sessions.outsider.cookie).expect(404);
-    const { createApiKey } = await import('../helpers/factories');
     const { key } = await createApiKey(w.h.db, { orgId: w.orgId, scopes: ['runs:read'] });
     const res = await w.h.api.get(webhooksPath(w.projectId)).set('X-API-Key', key).expect(403);
     expect(res.body.code).toBe('INSUFFICIENT_SCOPE');
