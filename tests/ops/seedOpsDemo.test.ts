@@ -17,7 +17,6 @@ describe('the ops demo', () => {
     h = await startHarness();
   });
   afterAll(async () => {
-    await target?.end();
     await h.close();
   });
 
@@ -83,6 +82,35 @@ describe('the ops demo', () => {
     expect(rows.map((r) => r.database)).toEqual([demoTargetName(h.database.name), demoTargetName(h.database.name)]);
     const count = await target.query('SELECT count(*)::int AS n FROM customers');
     expect(count.rows[0].n).toBe(1000);
+  });
+
+  it('a database user that may not CREATE DATABASE still gets the project, without a connection, saying why', async () => {
+    const role = `aura_t_nocreatedb_${process.pid}`;
+    const org = await createOrg(h.db);
+    // Without the target the first seeding created: this user would have to create it.
+    await target.end();
+    const admin = new pg.Client({ connectionString: process.env.AURA_TEST_ADMIN_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE ${demoTargetName(h.database.name)} WITH (FORCE)`).finally(() => admin.end());
+    await h.db.query(`CREATE ROLE ${role} LOGIN PASSWORD 'demo-pw' NOCREATEDB`);
+    await h.db.query(`GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO ${role}`);
+    const url = new URL(h.database.url);
+    Object.assign(url, { username: role, password: 'demo-pw' });
+    const restricted = new pg.Pool({ connectionString: url.toString(), max: 1 });
+    try {
+      const client = await restricted.connect();
+      try {
+        await seedOpsDemo(client, org.id);
+      } finally {
+        client.release();
+      }
+      const { rows } = await h.db.query('SELECT p.description, (SELECT count(*)::int FROM connections c WHERE c.project_id = p.id) AS connections FROM projects p WHERE p.org_id = $1', [org.id]);
+      expect(rows).toEqual([{ description: expect.stringContaining('may not CREATE DATABASE'), connections: 0 }]);
+    } finally {
+      await restricted.end();
+      await h.db.query(`DROP OWNED BY ${role}`);
+      await h.db.query(`DROP ROLE ${role}`);
+    }
   });
 
   it("the demo key gets the ops read scopes and connections:write (to introspect the demo's connection)", () => {

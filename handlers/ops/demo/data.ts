@@ -15,6 +15,9 @@ export const DEMO_CONNECTION_NAME = 'Shop database (demo)';
 /** A loopback literal for the connection row: the API's host when it is one, else 127.0.0.1. */
 const loopbackHost = (host: string) => (['127.0.0.1', '::1'].includes(host) ? host : '127.0.0.1');
 
+const DESCRIPTION = 'An online shop’s PostgreSQL database, created beside the API’s own for trying introspection.';
+const NO_TARGET = 'The demo could not create its shop database: the API’s database user may not CREATE DATABASE. Add a connection to a database of yours.';
+
 export async function seedOpsDemo(tx: pg.PoolClient, orgId: string): Promise<void> {
   const server = serverOf(tx);
   const database = await ensureDemoTarget(server);
@@ -22,8 +25,9 @@ export async function seedOpsDemo(tx: pg.PoolClient, orgId: string): Promise<voi
   const createdBy = owner[0]?.user_id ?? null;
   const { rows: project } = await tx.query(
     `INSERT INTO projects (org_id, name, description, created_by) VALUES ($1, $2, $3, $4) RETURNING id`,
-    [orgId, DEMO_PROJECT_NAME, 'An online shop’s PostgreSQL database, created beside the API’s own for trying introspection.', createdBy],
+    [orgId, DEMO_PROJECT_NAME, database ? DESCRIPTION : NO_TARGET, createdBy],
   );
+  if (!database) return;
   const connectionId = randomUUID();
   await tx.query(
     `INSERT INTO connections (id, org_id, project_id, name, environment, host, port, database, username, password_encrypted, ssl_mode, read_only, created_by)

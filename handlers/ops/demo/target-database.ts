@@ -38,19 +38,27 @@ async function withClient<T>(server: ServerParams, database: string, fn: (c: pg.
   }
 }
 
-/** Creates the demo target database and its shop if missing; returns its name. */
-export async function ensureDemoTarget(server: ServerParams): Promise<string> {
+/**
+ * Creates the demo target database and its shop if missing; returns its name, or null when the
+ * API's database user may not create databases (a managed server's restricted role): the demo
+ * must never stop a first start.
+ */
+export async function ensureDemoTarget(server: ServerParams): Promise<string | null> {
   const name = demoTargetName(server.database);
-  await withClient(server, server.database, async (c) => {
+  const created = await withClient(server, server.database, async (c) => {
     const { rowCount } = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (rowCount) return;
+    if (rowCount) return true;
     try {
       await c.query(`CREATE DATABASE ${quoteIdent(name)}`);
     } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === '42501') return false; // insufficient_privilege
       // Another instance booting at the same moment created it: fine.
-      if ((err as { code?: string }).code !== '42P04') throw err;
+      if (code !== '42P04') throw err;
     }
+    return true;
   });
+  if (!created) return null;
   await withClient(server, name, async (c) => {
     await c.query('BEGIN');
     try {
