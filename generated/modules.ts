@@ -5,9 +5,11 @@ import { cancelRun } from '../handlers/ops/cancelRun';
 import { createApiKey } from '../handlers/access/createApiKey';
 import { createConnection } from '../handlers/ops/createConnection';
 import { createIdentityLink } from '../handlers/access/createIdentityLink';
+import { createProjectWebhook } from '../handlers/ops/createProjectWebhook';
 import { createWebhook } from '../handlers/webhooks/createWebhook';
 import { deleteConnection } from '../handlers/ops/deleteConnection';
 import { deleteIdentityLink } from '../handlers/access/deleteIdentityLink';
+import { deleteProjectWebhook } from '../handlers/ops/deleteProjectWebhook';
 import { deleteWebhook } from '../handlers/webhooks/deleteWebhook';
 import { getApiKey } from '../handlers/access/getApiKey';
 import { getBookingLink } from '../handlers/partner/getBookingLink';
@@ -22,6 +24,7 @@ import { getMe } from '../handlers/auth/getMe';
 import { getPayment } from '../handlers/partner/getPayment';
 import { getProduct } from '../handlers/partner/getProduct';
 import { getProduit } from '../handlers/pos/getProduit';
+import { getProjectWebhook } from '../handlers/ops/getProjectWebhook';
 import { getPromotion } from '../handlers/pos/getPromotion';
 import { getRun } from '../handlers/ops/getRun';
 import { getTeamMember } from '../handlers/partner/getTeamMember';
@@ -41,6 +44,7 @@ import { listLeads } from '../handlers/partner/listLeads';
 import { listPayments } from '../handlers/partner/listPayments';
 import { listProducts } from '../handlers/partner/listProducts';
 import { listProduits } from '../handlers/pos/listProduits';
+import { listProjectWebhooks } from '../handlers/ops/listProjectWebhooks';
 import { listPromotions } from '../handlers/pos/listPromotions';
 import { listRunEvents } from '../handlers/ops/listRunEvents';
 import { listRuns } from '../handlers/ops/listRuns';
@@ -56,8 +60,10 @@ import { retryWebhookDelivery } from '../handlers/webhooks/retryWebhookDelivery'
 import { revokeApiKey } from '../handlers/access/revokeApiKey';
 import { rotateWebhookSecret } from '../handlers/webhooks/rotateWebhookSecret';
 import { testConnection } from '../handlers/ops/testConnection';
+import { testProjectWebhook } from '../handlers/ops/testProjectWebhook';
 import { testWebhook } from '../handlers/webhooks/testWebhook';
 import { updateConnection } from '../handlers/ops/updateConnection';
+import { updateProjectWebhook } from '../handlers/ops/updateProjectWebhook';
 import { updateWebhook } from '../handlers/webhooks/updateWebhook';
 import { moduleDefinition as graphql } from '../handlers/graphql/module';
 import { moduleDefinition as ops } from '../handlers/ops/module';
@@ -70,9 +76,11 @@ export const handlers: HandlerMap = {
   createApiKey,
   createConnection,
   createIdentityLink,
+  createProjectWebhook,
   createWebhook,
   deleteConnection,
   deleteIdentityLink,
+  deleteProjectWebhook,
   deleteWebhook,
   getApiKey,
   getBookingLink,
@@ -87,6 +95,7 @@ export const handlers: HandlerMap = {
   getPayment,
   getProduct,
   getProduit,
+  getProjectWebhook,
   getPromotion,
   getRun,
   getTeamMember,
@@ -106,6 +115,7 @@ export const handlers: HandlerMap = {
   listPayments,
   listProducts,
   listProduits,
+  listProjectWebhooks,
   listPromotions,
   listRunEvents,
   listRuns,
@@ -121,8 +131,10 @@ export const handlers: HandlerMap = {
   revokeApiKey,
   rotateWebhookSecret,
   testConnection,
+  testProjectWebhook,
   testWebhook,
   updateConnection,
+  updateProjectWebhook,
   updateWebhook,
 };
 

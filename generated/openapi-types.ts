@@ -1156,6 +1156,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project_id}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a project's webhook subscriptions
+         * @description The project's webhook subscriptions, newest first (`created_at` descending, then `id`), with
+         *     their state. Never the signing secrets. The organisation's own subscriptions
+         *     (`GET /api/v1/webhooks`) are not listed here, nor these there.
+         *     The caller needs the project permission `webhooks.read` (every project role; organisation owners and admins act as project owners), or the scope `webhooks:read` on a key.
+         */
+        get: operations["listProjectWebhooks"];
+        put?: never;
+        /**
+         * Subscribe an endpoint to a project's events
+         * @description Creates a subscription to the project's events (`run.succeeded`, `run.failed`,
+         *     `run.cancelled`…) and answers with its signing secret (`whsec_…`), **once**. Delivery is the
+         *     organisation webhooks' machinery: signed per Standard Webhooks, at least once, retried with
+         *     backoff for about three days; the URL must be `https` and public (400 naming `url`). At most
+         *     20 subscriptions per project (409). Writes a `webhook.created` audit event with the project.
+         *
+         *     Each event type needs its read scope on a key (`run.*`: `runs:read`; 403 `INSUFFICIENT_SCOPE`
+         *     naming it, nothing created). The caller needs the project permission `webhooks.write` (project owners and admins; organisation owners and admins), or the scope `webhooks:write` on a key; a console member whose project role lacks it gets 403 `FORBIDDEN`.
+         */
+        post: operations["createProjectWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a project's webhook subscription
+         * @description One subscription of the project by its id, with its state; never its signing secret. An id
+         *     of another project, or an organisation-level subscription's id, is not found (404).
+         *     The caller needs the project permission `webhooks.read` (every project role; organisation owners and admins act as project owners), or the scope `webhooks:read` on a key.
+         */
+        get: operations["getProjectWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a project's webhook subscription
+         * @description Deletes the subscription and its delivery log; nothing more is sent to it, including retries
+         *     due. Writes a `webhook.deleted` audit event. The caller needs the project permission `webhooks.write` (project owners and admins; organisation owners and admins), or the scope `webhooks:write` on a key; a console member whose project role lacks it gets 403 `FORBIDDEN`.
+         */
+        delete: operations["deleteProjectWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a project's webhook subscription
+         * @description Changes the URL (checked like at creation), the event types, the description, or switches it
+         *     on or off, as `PATCH /api/v1/webhooks/{id}` does for the organisation's: switching off fails
+         *     the pending deliveries, switching back on clears `disabled_*` and `failing_since`. New events,
+         *     or a new URL, need each event's read scope on a key. Writes a `webhook.updated` audit event.
+         *     The caller needs the project permission `webhooks.write` (project owners and admins; organisation owners and admins), or the scope `webhooks:write` on a key; a console member whose project role lacks it gets 403 `FORBIDDEN`.
+         */
+        patch: operations["updateProjectWebhook"];
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event to a project's endpoint now
+         * @description Sends a signed `webhook.test` event to the endpoint now — even while it is switched off — and
+         *     answers with what happened (status code, duration, the first bytes of the answer, or the
+         *     error), as `POST /api/v1/webhooks/{id}/test` does. Not retried; does not count towards the
+         *     endpoint's failures. The caller needs the project permission `webhooks.write` (project owners and admins; organisation owners and admins), or the scope `webhooks:write` on a key; a console member whose project role lacks it gets 403 `FORBIDDEN`.
+         */
+        post: operations["testProjectWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "client.created": {
@@ -1533,6 +1625,84 @@ export interface webhooks {
          *     24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the subscription off.
          */
         post: operations["webhookTestEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "run.succeeded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * run.succeeded
+         * @description A run succeeded: its `result` is set.
+         *
+         *     POSTed to every active subscription of the run's project listing `run.succeeded`, signed
+         *     (Standard Webhooks v1), at least once: answer 2xx within 15 seconds to acknowledge it (do the
+         *     work afterwards). Any other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h,
+         *     5 h, 10 h, 14 h, 20 h, 24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the
+         *     subscription off.
+         */
+        post: operations["runSucceededEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "run.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * run.failed
+         * @description A run failed: its `error` says why with a stable code (`WORKER_LOST` for a lost worker, …).
+         *
+         *     POSTed to every active subscription of the run's project listing `run.failed`, signed
+         *     (Standard Webhooks v1), at least once: answer 2xx within 15 seconds to acknowledge it (do the
+         *     work afterwards). Any other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h,
+         *     5 h, 10 h, 14 h, 20 h, 24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the
+         *     subscription off.
+         */
+        post: operations["runFailedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "run.cancelled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * run.cancelled
+         * @description A run was cancelled: it stopped, its target query too.
+         *
+         *     POSTed to every active subscription of the run's project listing `run.cancelled`, signed
+         *     (Standard Webhooks v1), at least once: answer 2xx within 15 seconds to acknowledge it (do the
+         *     work afterwards). Any other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h,
+         *     5 h, 10 h, 14 h, 20 h, 24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the
+         *     subscription off.
+         */
+        post: operations["runCancelledEvent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2544,6 +2714,258 @@ export interface components {
          */
         ConnectionErrorCode: "TARGET_REFUSED" | "SELF_TARGET" | "HOST_NOT_FOUND" | "HOST_UNREACHABLE" | "CONNECTION_REFUSED" | "TIMEOUT" | "AUTH_FAILED" | "DATABASE_NOT_FOUND" | "TLS_REQUIRED" | "TLS_UNAVAILABLE" | "TLS_VERIFY_FAILED" | "TOO_MANY_CONNECTIONS" | "TARGET_UNAVAILABLE" | "PERMISSION_DENIED" | "CREDENTIALS_UNREADABLE" | "CONNECTION_FAILED";
         /**
+         * @description A long job on a customer's database (every kind: `introspect` today), executed by a worker.
+         *     Status: `queued` → `running` → `succeeded` | `failed` | `cancelled`, with `cancelling` between
+         *     `running` and `cancelled` while the worker stops the target query. `succeeded`, `failed` and
+         *     `cancelled` are final. Poll `GET /api/v1/runs/{id}` (the `Location` of the 202 that started it),
+         *     or subscribe a project webhook to the `run.*` events.
+         */
+        Run: {
+            /**
+             * Format: uuid
+             * @description The run's id.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The project it runs in.
+             */
+            project_id: string;
+            /** @description What it does, e.g. `introspect`. */
+            kind: string;
+            /** @description What it works on. */
+            subject: {
+                /** @description The subject's resource type, e.g. `connection`. */
+                type: string;
+                /**
+                 * Format: uuid
+                 * @description The subject's id.
+                 */
+                id: string;
+            };
+            /**
+             * @description * `queued` — waiting for a worker
+             *     * `running` — a worker holds it (under a lease it renews)
+             *     * `cancelling` — a cancel was requested; the worker is stopping the target query
+             *     * `succeeded` — done; `result` holds the outcome
+             *     * `failed` — stopped by an error; `error` says why
+             *     * `cancelled` — stopped by a cancel (a queued run is cancelled at once)
+             * @enum {string}
+             */
+            status: "queued" | "running" | "cancelling" | "succeeded" | "failed" | "cancelled";
+            /** @description The executor's last reported progress. */
+            progress: components["schemas"]["RunProgress"] | null;
+            /** @description What it produced (set when `succeeded`); its shape depends on the kind. */
+            result: Record<string, never> | null;
+            /** @description Why it failed (only when `failed`). */
+            error: components["schemas"]["RunError"] | null;
+            /** @description Who started it. */
+            created_by: {
+                /**
+                 * @description A console or identity-provider user, an API key, or the service itself (schedules).
+                 * @enum {string}
+                 */
+                type: "user" | "api_key" | "system";
+                /**
+                 * Format: uuid
+                 * @description The user's or key's id; null for the system and for identity-provider users.
+                 */
+                id: string | null;
+            };
+            /**
+             * Format: date-time
+             * @description When it was requested.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When a worker first took it.
+             */
+            started_at: string | null;
+            /**
+             * Format: date-time
+             * @description When it reached a final status.
+             */
+            finished_at: string | null;
+            /**
+             * Format: date-time
+             * @description When a cancel was first requested.
+             */
+            cancel_requested_at: string | null;
+        };
+        /**
+         * @description An event type a project's endpoint can subscribe to: the events that happen in a project
+         *     (`x-delivered-to: project` in the spec's `webhooks:` section), such as `run.succeeded`. The
+         *     catalogue, with each payload's JSON Schema and the read scope a subscription needs, is
+         *     `GET /api/v1/webhook-event-types` (`delivered_to: project`); new types may be added within v1.
+         * @enum {string}
+         */
+        ProjectWebhookEventType: "run.cancelled" | "run.failed" | "run.succeeded";
+        /**
+         * @description A project's webhook subscription: where to POST which of the project's events (runs…). Never
+         *     its signing secret, which is shown once, at creation. The organisation's subscriptions
+         *     (`/api/v1/webhooks`) are separate: neither list shows the other's.
+         */
+        ProjectWebhook: {
+            /**
+             * Format: uuid
+             * @description The subscription's id.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The project whose events it receives.
+             */
+            project_id: string;
+            /**
+             * Format: uri
+             * @description The HTTPS endpoint that receives the events.
+             * @example https://erp.example.com/hooks/aura
+             */
+            url: string;
+            /** @description The event types delivered to it. */
+            events: components["schemas"]["ProjectWebhookEventType"][];
+            /** @description Free text; empty when not given. */
+            description: string;
+            /**
+             * @description Events are delivered only while `true`. You switch it; the system switches it off when the
+             *     endpoint answers `410 Gone`, or when every attempt has failed for 5 days (see `disabled_reason`).
+             *     Switching it off fails the deliveries still pending; they can be retried by hand.
+             */
+            active: boolean;
+            /**
+             * Format: date-time
+             * @description When the system switched it off; null otherwise (and again once you switch it back on).
+             */
+            disabled_at: string | null;
+            /**
+             * @description `gone`: the endpoint answered 410; `failing`: every attempt failed for 5 days; null when the system did not switch it off.
+             * @enum {string|null}
+             */
+            disabled_reason: "gone" | "failing" | null;
+            /**
+             * Format: date-time
+             * @description Start of the current run of failed attempts; null after any success. After 5 days the endpoint is switched off.
+             */
+            failing_since: string | null;
+            /**
+             * Format: date-time
+             * @description After a rotation, until when the previous secret also signs every delivery; null when there is none.
+             */
+            previous_secret_expires_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the subscription was created.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When it last changed.
+             */
+            updated_at: string;
+        };
+        /** @description A page of a project's webhook subscriptions, newest first (`created_at` descending, then `id`). */
+        ProjectWebhookList: {
+            /** @description The page's subscriptions, in the list's order. */
+            items: components["schemas"]["ProjectWebhook"][];
+            /** @description How many subscriptions match, over all pages. */
+            total: number;
+            /** @description The page size used. */
+            limit: number;
+            /** @description The offset used. */
+            offset: number;
+        };
+        /** @description A new webhook subscription of a project. */
+        ProjectWebhookCreate: {
+            /**
+             * @description Where to POST the events: an `https://` URL reachable from the internet. Refused (400): other
+             *     schemes, a user name or password in the URL, and hosts that are or resolve to loopback,
+             *     private, link-local, cloud-metadata, multicast, unspecified or IPv4-mapped IPv6 addresses,
+             *     or an IPv4 address spelt other than dotted-decimal (e.g. `2130706433`).
+             * @example https://erp.example.com/hooks/aura
+             */
+            url: string;
+            /** @description The event types to receive. */
+            events: components["schemas"]["ProjectWebhookEventType"][];
+            /** @description Free text, e.g. what receives the events. */
+            description?: string;
+            /**
+             * @description Create it switched off with `false`.
+             * @default true
+             */
+            active?: boolean;
+        };
+        /** @description The new subscription, with its signing secret — shown this once. */
+        ProjectWebhookCreated: {
+            webhook: components["schemas"]["ProjectWebhook"];
+            secret: components["schemas"]["WebhookSecret"];
+        };
+        /** @description The fields to change; the others stay as they are. */
+        ProjectWebhookUpdate: {
+            /**
+             * @description A new endpoint URL, checked like at creation.
+             * @example https://erp.example.com/hooks/aura-v2
+             */
+            url?: string;
+            /** @description The event types to receive from now on (the whole list). */
+            events?: components["schemas"]["ProjectWebhookEventType"][];
+            /** @description Free text. */
+            description?: string;
+            /**
+             * @description `false` stops deliveries and fails those still pending; `true` resumes (and clears
+             *     `disabled_at`, `disabled_reason` and `failing_since` after the system switched it off).
+             */
+            active?: boolean;
+        };
+        /** @description The payload of `run.succeeded`. */
+        WebhookEventRunSucceeded: {
+            id: components["schemas"]["WebhookEventId"];
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "run.succeeded";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             */
+            timestamp: string;
+            /** @description The run as it ended, as `GET /api/v1/runs/{id}` returns it. */
+            data: components["schemas"]["Run"];
+        };
+        /** @description The payload of `run.failed`. */
+        WebhookEventRunFailed: {
+            id: components["schemas"]["WebhookEventId"];
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "run.failed";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             */
+            timestamp: string;
+            /** @description The run as it ended, as `GET /api/v1/runs/{id}` returns it. */
+            data: components["schemas"]["Run"];
+        };
+        /** @description The payload of `run.cancelled`. */
+        WebhookEventRunCancelled: {
+            id: components["schemas"]["WebhookEventId"];
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "run.cancelled";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             */
+            timestamp: string;
+            /** @description The run as it ended, as `GET /api/v1/runs/{id}` returns it. */
+            data: components["schemas"]["Run"];
+        };
+        /**
          * @description An event type an endpoint can subscribe to, `<resource>.<event>`. The catalogue, with each
          *     payload's JSON Schema and the read scope a subscription to it needs, is
          *     `GET /api/v1/webhook-event-types` and the spec's `webhooks:` section; new types may be added
@@ -2782,6 +3204,12 @@ export interface components {
              * @example read:tickets
              */
             required_scope: components["schemas"]["Scope"] | null;
+            /**
+             * @description Who receives it: `organisation`, the organisation's subscriptions (`/api/v1/webhooks`);
+             *     `project`, the subscriptions of the project it happened in (`/api/v1/projects/{project_id}/webhooks`).
+             * @enum {string}
+             */
+            delivered_to: "organisation" | "project";
             /** @description The JSON Schema (draft 2020-12) of the whole payload, `{id, type, timestamp, data}`, self-contained. */
             schema: {
                 [key: string]: unknown;
@@ -3661,86 +4089,6 @@ export interface components {
             /** @description A human-readable explanation. */
             message: string;
         };
-        /**
-         * @description A long job on a customer's database (every kind: `introspect` today), executed by a worker.
-         *     Status: `queued` → `running` → `succeeded` | `failed` | `cancelled`, with `cancelling` between
-         *     `running` and `cancelled` while the worker stops the target query. `succeeded`, `failed` and
-         *     `cancelled` are final. Poll `GET /api/v1/runs/{id}` (the `Location` of the 202 that started it),
-         *     or subscribe a project webhook to the `run.*` events.
-         */
-        Run: {
-            /**
-             * Format: uuid
-             * @description The run's id.
-             */
-            id: string;
-            /**
-             * Format: uuid
-             * @description The project it runs in.
-             */
-            project_id: string;
-            /** @description What it does, e.g. `introspect`. */
-            kind: string;
-            /** @description What it works on. */
-            subject: {
-                /** @description The subject's resource type, e.g. `connection`. */
-                type: string;
-                /**
-                 * Format: uuid
-                 * @description The subject's id.
-                 */
-                id: string;
-            };
-            /**
-             * @description * `queued` — waiting for a worker
-             *     * `running` — a worker holds it (under a lease it renews)
-             *     * `cancelling` — a cancel was requested; the worker is stopping the target query
-             *     * `succeeded` — done; `result` holds the outcome
-             *     * `failed` — stopped by an error; `error` says why
-             *     * `cancelled` — stopped by a cancel (a queued run is cancelled at once)
-             * @enum {string}
-             */
-            status: "queued" | "running" | "cancelling" | "succeeded" | "failed" | "cancelled";
-            /** @description The executor's last reported progress. */
-            progress: components["schemas"]["RunProgress"] | null;
-            /** @description What it produced (set when `succeeded`); its shape depends on the kind. */
-            result: Record<string, never> | null;
-            /** @description Why it failed (only when `failed`). */
-            error: components["schemas"]["RunError"] | null;
-            /** @description Who started it. */
-            created_by: {
-                /**
-                 * @description A console or identity-provider user, an API key, or the service itself (schedules).
-                 * @enum {string}
-                 */
-                type: "user" | "api_key" | "system";
-                /**
-                 * Format: uuid
-                 * @description The user's or key's id; null for the system and for identity-provider users.
-                 */
-                id: string | null;
-            };
-            /**
-             * Format: date-time
-             * @description When it was requested.
-             */
-            created_at: string;
-            /**
-             * Format: date-time
-             * @description When a worker first took it.
-             */
-            started_at: string | null;
-            /**
-             * Format: date-time
-             * @description When it reached a final status.
-             */
-            finished_at: string | null;
-            /**
-             * Format: date-time
-             * @description When a cancel was first requested.
-             */
-            cancel_requested_at: string | null;
-        };
         /** @description A page of runs, newest first (created_at descending, then id descending). */
         RunList: {
             /** @description The page's runs, in the list's order. */
@@ -4474,6 +4822,16 @@ export type ConnectionEnvironment = components['schemas']['ConnectionEnvironment
 export type ConnectionSslMode = components['schemas']['ConnectionSslMode'];
 export type ConnectionTestResult = components['schemas']['ConnectionTestResult'];
 export type ConnectionErrorCode = components['schemas']['ConnectionErrorCode'];
+export type Run = components['schemas']['Run'];
+export type ProjectWebhookEventType = components['schemas']['ProjectWebhookEventType'];
+export type ProjectWebhook = components['schemas']['ProjectWebhook'];
+export type ProjectWebhookList = components['schemas']['ProjectWebhookList'];
+export type ProjectWebhookCreate = components['schemas']['ProjectWebhookCreate'];
+export type ProjectWebhookCreated = components['schemas']['ProjectWebhookCreated'];
+export type ProjectWebhookUpdate = components['schemas']['ProjectWebhookUpdate'];
+export type WebhookEventRunSucceeded = components['schemas']['WebhookEventRunSucceeded'];
+export type WebhookEventRunFailed = components['schemas']['WebhookEventRunFailed'];
+export type WebhookEventRunCancelled = components['schemas']['WebhookEventRunCancelled'];
 export type WebhookEventType = components['schemas']['WebhookEventType'];
 export type Webhook = components['schemas']['Webhook'];
 export type WebhookList = components['schemas']['WebhookList'];
@@ -4524,7 +4882,6 @@ export type IdentityLinkList = components['schemas']['IdentityLinkList'];
 export type IdentityLinkCreate = components['schemas']['IdentityLinkCreate'];
 export type RunProgress = components['schemas']['RunProgress'];
 export type RunError = components['schemas']['RunError'];
-export type Run = components['schemas']['Run'];
 export type RunList = components['schemas']['RunList'];
 export type RunEvent = components['schemas']['RunEvent'];
 export type RunEventList = components['schemas']['RunEventList'];
@@ -6699,6 +7056,7 @@ export interface operations {
                      *           "description": "Sent by POST /api/v1/webhooks/{id}/test to check an endpoint; never sent otherwise.",
                      *           "subscribable": false,
                      *           "required_scope": null,
+                     *           "delivered_to": "organisation",
                      *           "schema": {
                      *             "$schema": "https://json-schema.org/draft/2020-12/schema",
                      *             "type": "object",
@@ -8559,6 +8917,359 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listProjectWebhooks: {
+        parameters: {
+            query?: {
+                /** @description Page size. Out of range is a 400, not a silent clamp. */
+                limit?: components["parameters"]["Limit"];
+                /** @description How many items to skip, in the list's documented order. */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id (UUID). A project out of the caller's reach (another organisation's, another project than a project key's, one a console member has no role in) is not found (404). */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of subscriptions. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "5d0c7a3e-9b1f-4e2a-8c6d-3f7b2a1e9d40",
+                     *           "project_id": "0b8e6a52-4c1d-4f7e-9a3b-2d5c6e7f8a90",
+                     *           "url": "https://ci.example.com/hooks/auralith",
+                     *           "events": [
+                     *             "run.succeeded",
+                     *             "run.failed"
+                     *           ],
+                     *           "description": "CI notifications",
+                     *           "active": true,
+                     *           "disabled_at": null,
+                     *           "disabled_reason": null,
+                     *           "failing_since": null,
+                     *           "previous_secret_expires_at": null,
+                     *           "created_at": "2026-05-01T09:30:00Z",
+                     *           "updated_at": "2026-05-01T09:30:00Z"
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "limit": 50,
+                     *       "offset": 0
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProjectWebhookList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createProjectWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (UUID). A project out of the caller's reach (another organisation's, another project than a project key's, one a console member has no role in) is not found (404). */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://ci.example.com/hooks/auralith",
+                 *       "events": [
+                 *         "run.succeeded",
+                 *         "run.failed"
+                 *       ],
+                 *       "description": "CI notifications"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProjectWebhookCreate"];
+            };
+        };
+        responses: {
+            /** @description The subscription, with its signing secret shown this once. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "webhook": {
+                     *         "id": "5d0c7a3e-9b1f-4e2a-8c6d-3f7b2a1e9d40",
+                     *         "project_id": "0b8e6a52-4c1d-4f7e-9a3b-2d5c6e7f8a90",
+                     *         "url": "https://ci.example.com/hooks/auralith",
+                     *         "events": [
+                     *           "run.succeeded",
+                     *           "run.failed"
+                     *         ],
+                     *         "description": "CI notifications",
+                     *         "active": true,
+                     *         "disabled_at": null,
+                     *         "disabled_reason": null,
+                     *         "failing_since": null,
+                     *         "previous_secret_expires_at": null,
+                     *         "created_at": "2026-05-01T09:30:00Z",
+                     *         "updated_at": "2026-05-01T09:30:00Z"
+                     *       },
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw1Jg0xZ7Y3Ks="
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProjectWebhookCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getProjectWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (UUID). A project out of the caller's reach (another organisation's, another project than a project key's, one a console member has no role in) is not found (404). */
+                project_id: string;
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5d0c7a3e-9b1f-4e2a-8c6d-3f7b2a1e9d40",
+                     *       "project_id": "0b8e6a52-4c1d-4f7e-9a3b-2d5c6e7f8a90",
+                     *       "url": "https://ci.example.com/hooks/auralith",
+                     *       "events": [
+                     *         "run.succeeded",
+                     *         "run.failed"
+                     *       ],
+                     *       "description": "CI notifications",
+                     *       "active": true,
+                     *       "disabled_at": null,
+                     *       "disabled_reason": null,
+                     *       "failing_since": null,
+                     *       "previous_secret_expires_at": null,
+                     *       "created_at": "2026-05-01T09:30:00Z",
+                     *       "updated_at": "2026-05-01T09:30:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProjectWebhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteProjectWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (UUID). A project out of the caller's reach (another organisation's, another project than a project key's, one a console member has no role in) is not found (404). */
+                project_id: string;
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateProjectWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (UUID). A project out of the caller's reach (another organisation's, another project than a project key's, one a console member has no role in) is not found (404). */
+                project_id: string;
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "events": [
+                 *         "run.failed"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProjectWebhookUpdate"];
+            };
+        };
+        responses: {
+            /** @description The subscription as changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5d0c7a3e-9b1f-4e2a-8c6d-3f7b2a1e9d40",
+                     *       "project_id": "0b8e6a52-4c1d-4f7e-9a3b-2d5c6e7f8a90",
+                     *       "url": "https://ci.example.com/hooks/auralith",
+                     *       "events": [
+                     *         "run.failed"
+                     *       ],
+                     *       "description": "CI notifications",
+                     *       "active": true,
+                     *       "disabled_at": null,
+                     *       "disabled_reason": null,
+                     *       "failing_since": null,
+                     *       "previous_secret_expires_at": null,
+                     *       "created_at": "2026-05-01T09:30:00Z",
+                     *       "updated_at": "2026-05-20T14:05:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProjectWebhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    testProjectWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (UUID). A project out of the caller's reach (another organisation's, another project than a project key's, one a console member has no role in) is not found (404). */
+                project_id: string;
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The outcome (also when the endpoint failed; see `success`). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "delivery_id": "9e4b2c71-0f3a-4d8e-b6a5-1c2d3e4f5a6b",
+                     *       "event_id": "msg_01JD2Z6Q7N4X8V3K5M9P0R2T4W",
+                     *       "status_code": 200,
+                     *       "duration_ms": 142,
+                     *       "response_body": "ok",
+                     *       "error": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookTestResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     clientCreatedEvent: {
         parameters: {
             query?: never;
@@ -9155,6 +9866,129 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["WebhookEventTest"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged; any 2xx status does. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone; the subscription is switched off and nothing more is sent to it. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    runSucceededEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (`msg_…`), the same in every retry of it. Store the ids you have processed and drop a repeat. */
+                "webhook-id": components["parameters"]["webhook-id"];
+                /** @description When this attempt was signed, in Unix seconds. Refuse a message more than 5 minutes away from your clock (replay protection). */
+                "webhook-timestamp": components["parameters"]["webhook-timestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the
+                 *     bytes of your secret (the base64 after `whsec_`). After a secret rotation, for 24 hours, two
+                 *     signatures separated by a space (new, then previous): accept the message if any one matches.
+                 *     Any Standard Webhooks library verifies it (`new Webhook(secret).verify(body, headers)`).
+                 */
+                "webhook-signature": components["parameters"]["webhook-signature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventRunSucceeded"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged; any 2xx status does. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone; the subscription is switched off and nothing more is sent to it. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    runFailedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (`msg_…`), the same in every retry of it. Store the ids you have processed and drop a repeat. */
+                "webhook-id": components["parameters"]["webhook-id"];
+                /** @description When this attempt was signed, in Unix seconds. Refuse a message more than 5 minutes away from your clock (replay protection). */
+                "webhook-timestamp": components["parameters"]["webhook-timestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the
+                 *     bytes of your secret (the base64 after `whsec_`). After a secret rotation, for 24 hours, two
+                 *     signatures separated by a space (new, then previous): accept the message if any one matches.
+                 *     Any Standard Webhooks library verifies it (`new Webhook(secret).verify(body, headers)`).
+                 */
+                "webhook-signature": components["parameters"]["webhook-signature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventRunFailed"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged; any 2xx status does. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone; the subscription is switched off and nothing more is sent to it. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    runCancelledEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (`msg_…`), the same in every retry of it. Store the ids you have processed and drop a repeat. */
+                "webhook-id": components["parameters"]["webhook-id"];
+                /** @description When this attempt was signed, in Unix seconds. Refuse a message more than 5 minutes away from your clock (replay protection). */
+                "webhook-timestamp": components["parameters"]["webhook-timestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the
+                 *     bytes of your secret (the base64 after `whsec_`). After a secret rotation, for 24 hours, two
+                 *     signatures separated by a space (new, then previous): accept the message if any one matches.
+                 *     Any Standard Webhooks library verifies it (`new Webhook(secret).verify(body, headers)`).
+                 */
+                "webhook-signature": components["parameters"]["webhook-signature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventRunCancelled"];
             };
         };
         responses: {

@@ -3,7 +3,7 @@
 import type { operations } from './openapi-types';
 
 /** Every operationId in the spec. */
-export const operationIds = ['cancelRun', 'createApiKey', 'createConnection', 'createIdentityLink', 'createWebhook', 'deleteConnection', 'deleteIdentityLink', 'deleteWebhook', 'getApiKey', 'getBookingLink', 'getCall', 'getClient', 'getConnection', 'getConnectionSchema', 'getFamille', 'getHealth', 'getLead', 'getMe', 'getPayment', 'getProduct', 'getProduit', 'getPromotion', 'getRun', 'getTeamMember', 'getTicket', 'getWebhook', 'getWhoami', 'introspectConnection', 'listApiKeys', 'listAuditEvents', 'listBookingLinks', 'listCalls', 'listClients', 'listConnections', 'listFamilles', 'listIdentityLinks', 'listLeads', 'listPayments', 'listProducts', 'listProduits', 'listPromotions', 'listRunEvents', 'listRuns', 'listTeamMembers', 'listTickets', 'listWebhookDeliveries', 'listWebhookEventTypes', 'listWebhooks', 'login', 'logout', 'queryGraphql', 'retryWebhookDelivery', 'revokeApiKey', 'rotateWebhookSecret', 'testConnection', 'testWebhook', 'updateConnection', 'updateWebhook'] as const;
+export const operationIds = ['cancelRun', 'createApiKey', 'createConnection', 'createIdentityLink', 'createProjectWebhook', 'createWebhook', 'deleteConnection', 'deleteIdentityLink', 'deleteProjectWebhook', 'deleteWebhook', 'getApiKey', 'getBookingLink', 'getCall', 'getClient', 'getConnection', 'getConnectionSchema', 'getFamille', 'getHealth', 'getLead', 'getMe', 'getPayment', 'getProduct', 'getProduit', 'getProjectWebhook', 'getPromotion', 'getRun', 'getTeamMember', 'getTicket', 'getWebhook', 'getWhoami', 'introspectConnection', 'listApiKeys', 'listAuditEvents', 'listBookingLinks', 'listCalls', 'listClients', 'listConnections', 'listFamilles', 'listIdentityLinks', 'listLeads', 'listPayments', 'listProducts', 'listProduits', 'listProjectWebhooks', 'listPromotions', 'listRunEvents', 'listRuns', 'listTeamMembers', 'listTickets', 'listWebhookDeliveries', 'listWebhookEventTypes', 'listWebhooks', 'login', 'logout', 'queryGraphql', 'retryWebhookDelivery', 'revokeApiKey', 'rotateWebhookSecret', 'testConnection', 'testProjectWebhook', 'testWebhook', 'updateConnection', 'updateProjectWebhook', 'updateWebhook'] as const;
 export type OperationId = (typeof operationIds)[number];
 
 export interface OperationInfo {
@@ -20,9 +20,11 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   createApiKey: { method: 'post', path: '/api/v1/api-keys', security: [{"SessionCookie":["owner"]}], public: false },
   createConnection: { method: 'post', path: '/api/v1/connections', security: [{"ApiKeyHeader":["connections:write"]},{"BearerAuth":["connections:write"]},{"SessionCookie":[]}], public: false },
   createIdentityLink: { method: 'post', path: '/api/v1/identity-links', security: [{"SessionCookie":["owner"]}], public: false },
+  createProjectWebhook: { method: 'post', path: '/api/v1/projects/{project_id}/webhooks', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":[]}], public: false },
   createWebhook: { method: 'post', path: '/api/v1/webhooks', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
   deleteConnection: { method: 'delete', path: '/api/v1/connections/{id}', security: [{"ApiKeyHeader":["connections:write"]},{"BearerAuth":["connections:write"]},{"SessionCookie":[]}], public: false },
   deleteIdentityLink: { method: 'delete', path: '/api/v1/identity-links/{id}', security: [{"SessionCookie":["owner"]}], public: false },
+  deleteProjectWebhook: { method: 'delete', path: '/api/v1/projects/{project_id}/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":[]}], public: false },
   deleteWebhook: { method: 'delete', path: '/api/v1/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
   getApiKey: { method: 'get', path: '/api/v1/api-keys/{id}', security: [{"SessionCookie":["owner","admin"]}], public: false },
   getBookingLink: { method: 'get', path: '/api/v1/booking-links/{id}', security: [{"ApiKeyHeader":["read:booking_links"]},{"BearerAuth":["read:booking_links"]},{"SessionCookie":[]}], public: false },
@@ -37,6 +39,7 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   getPayment: { method: 'get', path: '/api/v1/payments/{id}', security: [{"ApiKeyHeader":["read:payments"]},{"BearerAuth":["read:payments"]},{"SessionCookie":[]}], public: false },
   getProduct: { method: 'get', path: '/api/v1/products/{id}', security: [{"ApiKeyHeader":["read:products"]},{"BearerAuth":["read:products"]},{"SessionCookie":[]}], public: false },
   getProduit: { method: 'get', path: '/api/v1/produits/{id}', security: [{"ApiKeyHeader":["read:catalogue"]},{"BearerAuth":["read:catalogue"]},{"SessionCookie":[]}], public: false },
+  getProjectWebhook: { method: 'get', path: '/api/v1/projects/{project_id}/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:read"]},{"BearerAuth":["webhooks:read"]},{"SessionCookie":[]}], public: false },
   getPromotion: { method: 'get', path: '/api/v1/promotions/{id}', security: [{"ApiKeyHeader":["read:promotions"]},{"BearerAuth":["read:promotions"]},{"SessionCookie":[]}], public: false },
   getRun: { method: 'get', path: '/api/v1/runs/{id}', security: [{"ApiKeyHeader":["runs:read"]},{"BearerAuth":["runs:read"]},{"SessionCookie":[]}], public: false },
   getTeamMember: { method: 'get', path: '/api/v1/team-members/{id}', security: [{"ApiKeyHeader":["read:team"]},{"BearerAuth":["read:team"]},{"SessionCookie":[]}], public: false },
@@ -56,6 +59,7 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   listPayments: { method: 'get', path: '/api/v1/payments', security: [{"ApiKeyHeader":["read:payments"]},{"BearerAuth":["read:payments"]},{"SessionCookie":[]}], public: false },
   listProducts: { method: 'get', path: '/api/v1/products', security: [{"ApiKeyHeader":["read:products"]},{"BearerAuth":["read:products"]},{"SessionCookie":[]}], public: false },
   listProduits: { method: 'get', path: '/api/v1/produits', security: [{"ApiKeyHeader":["read:catalogue"]},{"BearerAuth":["read:catalogue"]},{"SessionCookie":[]}], public: false },
+  listProjectWebhooks: { method: 'get', path: '/api/v1/projects/{project_id}/webhooks', security: [{"ApiKeyHeader":["webhooks:read"]},{"BearerAuth":["webhooks:read"]},{"SessionCookie":[]}], public: false },
   listPromotions: { method: 'get', path: '/api/v1/promotions', security: [{"ApiKeyHeader":["read:promotions"]},{"BearerAuth":["read:promotions"]},{"SessionCookie":[]}], public: false },
   listRunEvents: { method: 'get', path: '/api/v1/runs/{id}/events', security: [{"ApiKeyHeader":["runs:read"]},{"BearerAuth":["runs:read"]},{"SessionCookie":[]}], public: false },
   listRuns: { method: 'get', path: '/api/v1/runs', security: [{"ApiKeyHeader":["runs:read"]},{"BearerAuth":["runs:read"]},{"SessionCookie":[]}], public: false },
@@ -71,8 +75,10 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   revokeApiKey: { method: 'post', path: '/api/v1/api-keys/{id}/revoke', security: [{"SessionCookie":["owner"]}], public: false },
   rotateWebhookSecret: { method: 'post', path: '/api/v1/webhooks/{id}/rotate-secret', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
   testConnection: { method: 'post', path: '/api/v1/connections/{id}/test', security: [{"ApiKeyHeader":["connections:write"]},{"BearerAuth":["connections:write"]},{"SessionCookie":[]}], public: false },
+  testProjectWebhook: { method: 'post', path: '/api/v1/projects/{project_id}/webhooks/{id}/test', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":[]}], public: false },
   testWebhook: { method: 'post', path: '/api/v1/webhooks/{id}/test', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
   updateConnection: { method: 'patch', path: '/api/v1/connections/{id}', security: [{"ApiKeyHeader":["connections:write"]},{"BearerAuth":["connections:write"]},{"SessionCookie":[]}], public: false },
+  updateProjectWebhook: { method: 'patch', path: '/api/v1/projects/{project_id}/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":[]}], public: false },
   updateWebhook: { method: 'patch', path: '/api/v1/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
 };
 

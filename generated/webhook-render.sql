@@ -17,6 +17,9 @@ CREATE OR REPLACE FUNCTION webhook_render(p_type text, p_org uuid, p_id uuid) RE
     WHEN 'produit.updated' THEN pos_produit_by_id(p_org, p_id)
     WHEN 'promotion.created' THEN pos_promotion_by_id(p_org, p_id)
     WHEN 'promotion.updated' THEN pos_promotion_by_id(p_org, p_id)
+    WHEN 'run.cancelled' THEN ops_run_by_id(p_org, p_id)
+    WHEN 'run.failed' THEN ops_run_by_id(p_org, p_id)
+    WHEN 'run.succeeded' THEN ops_run_by_id(p_org, p_id)
     WHEN 'team_member.created' THEN partner_team_member_by_id(p_org, p_id)
     WHEN 'ticket.created' THEN pos_ticket_by_id(p_org, p_id)
   END

@@ -193,16 +193,21 @@ function buildEventCatalogue(spec) {
     if (requiredScope !== null && !scopes.has(requiredScope)) throw new Error(`${where}: x-required-scope ${requiredScope} is not in components.schemas.Scope`);
     const renderFunction = item['x-render-function'] ?? null;
     if (renderFunction !== null && !SQL_NAME.test(renderFunction)) throw new Error(`${where}: x-render-function must be a plain lowercase SQL name`);
+    // Who receives it: the organisation's endpoints (default), or those of the project it happened in.
+    const deliveredTo = item['x-delivered-to'] ?? 'organisation';
+    if (!['organisation', 'project'].includes(deliveredTo)) throw new Error(`${where}: x-delivered-to is organisation or project`);
     // The catalogue's one-line description is the first paragraph of the operation's description.
     const description = (op.description ?? '').trim().split(/\n\s*\n/)[0].replace(/\s+/g, ' ');
     if (!description) throw new Error(`${where}: needs a description`);
     const schemaRef = schema.$ref ?? `#/webhooks/${type.replace(/~/g, '~0').replace(/\//g, '~1')}/post/requestBody/content/application~1json/schema`;
-    return { type, description, subscribable, requiredScope, renderFunction, schemaRef };
+    return { type, description, subscribable, requiredScope, renderFunction, deliveredTo, schemaRef };
   });
   types.sort((a, b) => a.type.localeCompare(b.type));
-  // Request validation, the typed SDK and the docs list the subscribable types as an enum.
+  // Request validation, the typed SDK and the docs list the subscribable types as an enum:
+  // 'subscribable' those an organisation's endpoint lists, 'project' those a project's endpoint lists.
   for (const schema of Object.values(spec.components.schemas)) {
-    if (schema['x-enum-from-webhooks'] === 'subscribable') schema.enum = types.filter((t) => t.subscribable).map((t) => t.type);
+    const level = { subscribable: 'organisation', project: 'project' }[schema['x-enum-from-webhooks']];
+    if (level) schema.enum = types.filter((t) => t.subscribable && t.deliveredTo === level).map((t) => t.type);
   }
   return types;
 }
@@ -222,12 +227,14 @@ function eventTypesModule(types) {
     "  requiredScope: components['schemas']['Scope'] | null;",
     '  /** `x-render-function`: the SQL function rendering `data` at commit (generated/webhook-render.sql). */',
     '  renderFunction: string | null;',
+    '  /** `x-delivered-to`: the organisation\'s endpoints, or those of the project the event happened in. */',
+    "  deliveredTo: 'organisation' | 'project';",
     '  /** JSON pointer into the bundled spec (generated/openapi.json) to the payload\'s schema. */',
     '  schemaRef: string;',
     '}', '',
     '/** Every event type, in alphabetical order of type. */',
     'export const eventTypes = [',
-    ...types.map((t) => `  { type: ${q(t.type)}, description: ${q(t.description)}, subscribable: ${t.subscribable}, requiredScope: ${q(t.requiredScope)}, renderFunction: ${q(t.renderFunction)}, schemaRef: ${q(t.schemaRef)} },`),
+    ...types.map((t) => `  { type: ${q(t.type)}, description: ${q(t.description)}, subscribable: ${t.subscribable}, requiredScope: ${q(t.requiredScope)}, renderFunction: ${q(t.renderFunction)}, deliveredTo: ${q(t.deliveredTo)}, schemaRef: ${q(t.schemaRef)} },`),
     '] as const satisfies readonly EventTypeInfo[];', '',
     'export type EventType = (typeof eventTypes)[number][\'type\'];',
     'export type SubscribableEventType = Extract<(typeof eventTypes)[number], { subscribable: true }>[\'type\'];', '',

@@ -5,7 +5,7 @@ import { requestAttemptDeps } from '../../src/webhooks/api-attempts';
 import { attemptDelivery } from '../../src/webhooks/attempt';
 import { claimOne } from '../../src/webhooks/delivery-store';
 import { DELIVERY_COLUMNS, DELIVERY_FROM, deliveryJson } from './delivery-row';
-import { findWebhook } from './webhook-store';
+import { findWebhook, orgOwner } from './webhook-store';
 
 /**
  * One attempt now, same webhook-id. A pending delivery keeps its schedule if it fails again; a
@@ -13,7 +13,7 @@ import { findWebhook } from './webhook-store';
  */
 export const retryWebhookDelivery: Handler<'retryWebhookDelivery'> = async (ctx, req) => {
   const orgId = ctx.principal.orgId;
-  const webhook = await findWebhook(ctx.db, orgId, req.params.id);
+  const webhook = await findWebhook(ctx.db, orgOwner(orgId), req.params.id);
   if (!webhook.active) throw new ApiError('CONFLICT', 'The webhook is switched off; switch it on (PATCH active: true) before retrying');
   const claimant = randomUUID();
   const claim = await claimOne(ctx.db, { now: ctx.clock(), deliveryId: req.params.delivery_id, endpointId: webhook.id, orgId, claimant });

@@ -18,7 +18,7 @@ export const rotateWebhookSecret: Handler<'rotateWebhookSecret'> = async (ctx, r
     const { rows } = await tx.query(
       `UPDATE webhook_endpoints
           SET previous_secret_encrypted = secret_encrypted, previous_secret_expires_at = $3, secret_encrypted = $4
-        WHERE id = $1 AND org_id = $2 RETURNING id`,
+        WHERE id = $1 AND org_id = $2 AND project_id IS NULL RETURNING id`,
       [req.params.id, orgId, expires, encryptSecret(secretsKey(ctx.config), req.params.id, secret)],
     );
     if (!rows[0]) throw notFound('Webhook');

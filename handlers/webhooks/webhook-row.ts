@@ -3,11 +3,13 @@ import type { components } from '../../generated/openapi-types';
 
 export type WebhookJson = components['schemas']['Webhook'];
 
-export const WEBHOOK_COLUMNS = `id, url, events, description, active, disabled_at, disabled_reason, failing_since,
+export const WEBHOOK_COLUMNS = `id, project_id, url, events, description, active, disabled_at, disabled_reason, failing_since,
   previous_secret_expires_at, created_at, updated_at`;
 
 export interface WebhookRow {
   id: string;
+  /** The project whose events it receives; null for the organisation's own subscriptions. */
+  project_id: string | null;
   url: string;
   events: WebhookJson['events'];
   description: string;

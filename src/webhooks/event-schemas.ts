@@ -29,6 +29,7 @@ export interface EventTypeEntry {
   description: string;
   subscribable: boolean;
   required_scope: EventTypeInfo['requiredScope'];
+  delivered_to: EventTypeInfo['deliveredTo'];
   schema: Json;
 }
 
@@ -43,6 +44,7 @@ export function eventTypeCatalogue(): EventTypeEntry[] {
     description: t.description,
     subscribable: t.subscribable,
     required_scope: t.requiredScope,
+    delivered_to: t.deliveredTo,
     schema: { $schema: 'https://json-schema.org/draft/2020-12/schema', ...(inline(spec, { $ref: t.schemaRef }) as Json) },
   }));
   return catalogue;

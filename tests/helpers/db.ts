@@ -45,7 +45,12 @@ export async function createTestDatabase(opts: { empty?: boolean } = {}): Promis
   return {
     url: urlFor(name),
     name,
-    drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    // With the ops demo's target database, which a demo seeded on this one creates beside it (handlers/ops/demo).
+    drop: () =>
+      withAdmin(async (c) => {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await c.query(`DROP DATABASE IF EXISTS ${name}_demo_target WITH (FORCE)`);
+      }),
   };
 }
 

@@ -13,14 +13,20 @@ describe('GET /api/v1/webhook-event-types', () => {
     const types = res.body.items.map((t: { type: string }) => t.type);
     expect(types).toEqual([
       'call.canceled', 'call.completed', 'client.created', 'client.updated', 'lead.created', 'lead.updated', 'payment.refunded', 'payment.succeeded',
-      'produit.created', 'produit.updated', 'promotion.created', 'promotion.updated', 'team_member.created', 'ticket.created', 'webhook.test',
+      'produit.created', 'produit.updated', 'promotion.created', 'promotion.updated', 'run.cancelled', 'run.failed', 'run.succeeded',
+      'team_member.created', 'ticket.created', 'webhook.test',
     ]);
-    expect(res.body).toMatchObject({ total: 15, limit: 50, offset: 0 });
+    expect(res.body).toMatchObject({ total: 18, limit: 50, offset: 0 });
     // The same types as the spec's `webhooks` section, and as a subscription accepts.
     const spec = loadSpec() as unknown as { webhooks: Record<string, unknown>; components: { schemas: { WebhookEventType: { enum: string[] } } } };
     expect(Object.keys(spec.webhooks).sort()).toEqual(types);
-    const subscribable = res.body.items.filter((t: { subscribable: boolean }) => t.subscribable).map((t: { type: string }) => t.type);
-    expect(subscribable).toEqual([...spec.components.schemas.WebhookEventType.enum].sort());
+    // An organisation's subscription lists the organisation's events; a project's, the project's (run.*).
+    type Entry = { type: string; subscribable: boolean; delivered_to: string };
+    const subscribable = (to: string) => res.body.items.filter((t: Entry) => t.subscribable && t.delivered_to === to).map((t: Entry) => t.type);
+    const enums = spec.components.schemas as unknown as Record<'WebhookEventType' | 'ProjectWebhookEventType', { enum: string[] }>;
+    expect(subscribable('organisation')).toEqual([...enums.WebhookEventType.enum].sort());
+    expect(subscribable('project')).toEqual(['run.cancelled', 'run.failed', 'run.succeeded']);
+    expect([...enums.ProjectWebhookEventType.enum].sort()).toEqual(['run.cancelled', 'run.failed', 'run.succeeded']);
 
     // Each with the read scope a subscription to it needs (x-required-scope in the spec).
     expect(Object.fromEntries(res.body.items.map((t: { type: string; required_scope: string | null }) => [t.type, t.required_scope]))).toEqual({
@@ -36,6 +42,9 @@ describe('GET /api/v1/webhook-event-types', () => {
       'produit.updated': 'read:catalogue',
       'promotion.created': 'read:promotions',
       'promotion.updated': 'read:promotions',
+      'run.cancelled': 'runs:read',
+      'run.failed': 'runs:read',
+      'run.succeeded': 'runs:read',
       'team_member.created': 'read:team',
       'ticket.created': 'read:tickets',
       'webhook.test': null,
@@ -48,7 +57,7 @@ describe('GET /api/v1/webhook-event-types', () => {
   });
 
   it('pages like every list', async () => {
-    const res = await w.h.api.get('/api/v1/webhook-event-types?limit=2&offset=14').set('X-API-Key', w.key).expect(200);
-    expect(res.body).toMatchObject({ total: 15, limit: 2, offset: 14, items: [{ type: 'webhook.test', subscribable: false }] });
+    const res = await w.h.api.get('/api/v1/webhook-event-types?limit=2&offset=17').set('X-API-Key', w.key).expect(200);
+    expect(res.body).toMatchObject({ total: 18, limit: 2, offset: 17, items: [{ type: 'webhook.test', subscribable: false }] });
   });
 });
