@@ -3,7 +3,7 @@
 import type { operations } from './openapi-types';
 
 /** Every operationId in the spec. */
-export const operationIds = ['createApiKey', 'createIdentityLink', 'createWebhook', 'deleteIdentityLink', 'deleteWebhook', 'getApiKey', 'getBookingLink', 'getCall', 'getClient', 'getFamille', 'getHealth', 'getLead', 'getMe', 'getPayment', 'getProduct', 'getProduit', 'getPromotion', 'getTeamMember', 'getTicket', 'getWebhook', 'getWhoami', 'listApiKeys', 'listAuditEvents', 'listBookingLinks', 'listCalls', 'listClients', 'listFamilles', 'listIdentityLinks', 'listLeads', 'listPayments', 'listProducts', 'listProduits', 'listPromotions', 'listTeamMembers', 'listTickets', 'listWebhookDeliveries', 'listWebhookEventTypes', 'listWebhooks', 'login', 'logout', 'retryWebhookDelivery', 'revokeApiKey', 'rotateWebhookSecret', 'testWebhook', 'updateWebhook'] as const;
+export const operationIds = ['addProjectMember', 'createApiKey', 'createIdentityLink', 'createProject', 'createWebhook', 'deleteIdentityLink', 'deleteProject', 'deleteWebhook', 'getApiKey', 'getBookingLink', 'getCall', 'getClient', 'getFamille', 'getHealth', 'getLead', 'getMe', 'getPayment', 'getProduct', 'getProduit', 'getProject', 'getProjectPermissions', 'getPromotion', 'getTeamMember', 'getTicket', 'getWebhook', 'getWhoami', 'listApiKeys', 'listAuditEvents', 'listBookingLinks', 'listCalls', 'listClients', 'listFamilles', 'listIdentityLinks', 'listLeads', 'listPayments', 'listProducts', 'listProduits', 'listProjectMembers', 'listProjects', 'listPromotions', 'listTeamMembers', 'listTickets', 'listWebhookDeliveries', 'listWebhookEventTypes', 'listWebhooks', 'login', 'logout', 'removeProjectMember', 'retryWebhookDelivery', 'revokeApiKey', 'rotateWebhookSecret', 'testWebhook', 'updateProject', 'updateProjectMember', 'updateWebhook'] as const;
 export type OperationId = (typeof operationIds)[number];
 
 export interface OperationInfo {
@@ -16,10 +16,13 @@ export interface OperationInfo {
 }
 
 export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
+  addProjectMember: { method: 'post', path: '/api/v1/projects/{project_id}/members', security: [{"SessionCookie":[]}], public: false },
   createApiKey: { method: 'post', path: '/api/v1/api-keys', security: [{"SessionCookie":["owner"]}], public: false },
   createIdentityLink: { method: 'post', path: '/api/v1/identity-links', security: [{"SessionCookie":["owner"]}], public: false },
+  createProject: { method: 'post', path: '/api/v1/projects', security: [{"ApiKeyHeader":["projects:write"]},{"BearerAuth":["projects:write"]},{"SessionCookie":[]}], public: false },
   createWebhook: { method: 'post', path: '/api/v1/webhooks', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
   deleteIdentityLink: { method: 'delete', path: '/api/v1/identity-links/{id}', security: [{"SessionCookie":["owner"]}], public: false },
+  deleteProject: { method: 'delete', path: '/api/v1/projects/{project_id}', security: [{"ApiKeyHeader":["projects:write"]},{"BearerAuth":["projects:write"]},{"SessionCookie":[]}], public: false },
   deleteWebhook: { method: 'delete', path: '/api/v1/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
   getApiKey: { method: 'get', path: '/api/v1/api-keys/{id}', security: [{"SessionCookie":["owner","admin"]}], public: false },
   getBookingLink: { method: 'get', path: '/api/v1/booking-links/{id}', security: [{"ApiKeyHeader":["read:booking_links"]},{"BearerAuth":["read:booking_links"]},{"SessionCookie":[]}], public: false },
@@ -32,6 +35,8 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   getPayment: { method: 'get', path: '/api/v1/payments/{id}', security: [{"ApiKeyHeader":["read:payments"]},{"BearerAuth":["read:payments"]},{"SessionCookie":[]}], public: false },
   getProduct: { method: 'get', path: '/api/v1/products/{id}', security: [{"ApiKeyHeader":["read:products"]},{"BearerAuth":["read:products"]},{"SessionCookie":[]}], public: false },
   getProduit: { method: 'get', path: '/api/v1/produits/{id}', security: [{"ApiKeyHeader":["read:catalogue"]},{"BearerAuth":["read:catalogue"]},{"SessionCookie":[]}], public: false },
+  getProject: { method: 'get', path: '/api/v1/projects/{project_id}', security: [{"ApiKeyHeader":["projects:read"]},{"BearerAuth":["projects:read"]},{"SessionCookie":[]}], public: false },
+  getProjectPermissions: { method: 'get', path: '/api/v1/projects/{project_id}/permissions', security: [{"ApiKeyHeader":["projects:read"]},{"BearerAuth":["projects:read"]},{"SessionCookie":[]}], public: false },
   getPromotion: { method: 'get', path: '/api/v1/promotions/{id}', security: [{"ApiKeyHeader":["read:promotions"]},{"BearerAuth":["read:promotions"]},{"SessionCookie":[]}], public: false },
   getTeamMember: { method: 'get', path: '/api/v1/team-members/{id}', security: [{"ApiKeyHeader":["read:team"]},{"BearerAuth":["read:team"]},{"SessionCookie":[]}], public: false },
   getTicket: { method: 'get', path: '/api/v1/tickets/{id}', security: [{"ApiKeyHeader":["read:tickets"]},{"BearerAuth":["read:tickets"]},{"SessionCookie":[]}], public: false },
@@ -48,6 +53,8 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   listPayments: { method: 'get', path: '/api/v1/payments', security: [{"ApiKeyHeader":["read:payments"]},{"BearerAuth":["read:payments"]},{"SessionCookie":[]}], public: false },
   listProducts: { method: 'get', path: '/api/v1/products', security: [{"ApiKeyHeader":["read:products"]},{"BearerAuth":["read:products"]},{"SessionCookie":[]}], public: false },
   listProduits: { method: 'get', path: '/api/v1/produits', security: [{"ApiKeyHeader":["read:catalogue"]},{"BearerAuth":["read:catalogue"]},{"SessionCookie":[]}], public: false },
+  listProjectMembers: { method: 'get', path: '/api/v1/projects/{project_id}/members', security: [{"ApiKeyHeader":["projects:read"]},{"BearerAuth":["projects:read"]},{"SessionCookie":[]}], public: false },
+  listProjects: { method: 'get', path: '/api/v1/projects', security: [{"ApiKeyHeader":["projects:read"]},{"BearerAuth":["projects:read"]},{"SessionCookie":[]}], public: false },
   listPromotions: { method: 'get', path: '/api/v1/promotions', security: [{"ApiKeyHeader":["read:promotions"]},{"BearerAuth":["read:promotions"]},{"SessionCookie":[]}], public: false },
   listTeamMembers: { method: 'get', path: '/api/v1/team-members', security: [{"ApiKeyHeader":["read:team"]},{"BearerAuth":["read:team"]},{"SessionCookie":[]}], public: false },
   listTickets: { method: 'get', path: '/api/v1/tickets', security: [{"ApiKeyHeader":["read:tickets"]},{"BearerAuth":["read:tickets"]},{"SessionCookie":[]}], public: false },
@@ -56,10 +63,13 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   listWebhooks: { method: 'get', path: '/api/v1/webhooks', security: [{"ApiKeyHeader":["webhooks:read"]},{"BearerAuth":["webhooks:read"]},{"SessionCookie":["owner","admin"]}], public: false },
   login: { method: 'post', path: '/api/v1/auth/login', security: [], public: true },
   logout: { method: 'post', path: '/api/v1/auth/logout', security: [{"SessionCookie":[]}], public: false },
+  removeProjectMember: { method: 'delete', path: '/api/v1/projects/{project_id}/members/{user_id}', security: [{"SessionCookie":[]}], public: false },
   retryWebhookDelivery: { method: 'post', path: '/api/v1/webhooks/{id}/deliveries/{delivery_id}/retry', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
   revokeApiKey: { method: 'post', path: '/api/v1/api-keys/{id}/revoke', security: [{"SessionCookie":["owner"]}], public: false },
   rotateWebhookSecret: { method: 'post', path: '/api/v1/webhooks/{id}/rotate-secret', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
   testWebhook: { method: 'post', path: '/api/v1/webhooks/{id}/test', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
+  updateProject: { method: 'patch', path: '/api/v1/projects/{project_id}', security: [{"ApiKeyHeader":["projects:write"]},{"BearerAuth":["projects:write"]},{"SessionCookie":[]}], public: false },
+  updateProjectMember: { method: 'patch', path: '/api/v1/projects/{project_id}/members/{user_id}', security: [{"SessionCookie":[]}], public: false },
   updateWebhook: { method: 'patch', path: '/api/v1/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
 };
 
@@ -68,6 +78,9 @@ export const scopes = ['read:catalogue', 'read:clients', 'read:tickets', 'read:p
 
 /** A new key's default requests per minute (Scope's x-key-rate-limit): the highest among its scopes', else `default`. */
 export const keyRateLimit: { readonly default: number; readonly scopes: Readonly<Partial<Record<(typeof scopes)[number], number>>> } = {"default":60,"scopes":{"read:team":100,"read:leads":100,"read:calls":100,"read:booking_links":100,"read:products":100,"read:payments":100}};
+
+/** The scopes a project-bound API key may hold (Scope's x-project-scopes): those of project-checked operations. */
+export const projectScopes: ReadonlyArray<(typeof scopes)[number]> = ['projects:read', 'projects:write', 'connections:read', 'connections:write', 'runs:read', 'runs:write'];
 
 /** The operations marked `x-public: true`: their handlers get no principal. */
 export type PublicOperationId = 'getHealth' | 'login';
