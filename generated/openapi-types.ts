@@ -972,7 +972,7 @@ export interface paths {
         /**
          * Add a member to a project
          * @description Gives a member of the organisation a role in the project. Needs `members.manage` (admin or owner) and a console session: members are people, managed
-         *     by people — an API key gets 403. Only an owner (or an organisation owner or admin) may grant,
+         *     by people — the operation takes a console session only (an API key gets 401). Only an owner (or an organisation owner or admin) may grant,
          *     change or remove the `owner` role. The last owner of a project cannot be removed or demoted
          *     (409).
          *
@@ -1000,7 +1000,7 @@ export interface paths {
         /**
          * Remove a member from a project
          * @description Takes the member's role in the project away (they stay in the organisation). Needs `members.manage` (admin or owner) and a console session: members are people, managed
-         *     by people — an API key gets 403. Only an owner (or an organisation owner or admin) may grant,
+         *     by people — the operation takes a console session only (an API key gets 401). Only an owner (or an organisation owner or admin) may grant,
          *     change or remove the `owner` role. The last owner of a project cannot be removed or demoted
          *     (409).
          *
@@ -1013,7 +1013,7 @@ export interface paths {
         /**
          * Change a member's project role
          * @description Changes the member's role. Needs `members.manage` (admin or owner) and a console session: members are people, managed
-         *     by people — an API key gets 403. Only an owner (or an organisation owner or admin) may grant,
+         *     by people — the operation takes a console session only (an API key gets 401). Only an owner (or an organisation owner or admin) may grant,
          *     change or remove the `owner` role. The last owner of a project cannot be removed or demoted
          *     (409).
          *

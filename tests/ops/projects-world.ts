@@ -4,7 +4,9 @@
 // project, bound to another project), and another organisation with its own project.
 import type request from 'supertest';
 import { insertSession, quietPool, type Session } from '../helpers/battery-world';
-import { createApiKey, createOrg, createUser } from '../helpers/factories';
+import type pg from 'pg';
+import { hashPassword } from '../../src/auth/passwords';
+import { createApiKey, createOrg } from '../helpers/factories';
 import { startHarness, type Harness } from '../helpers/harness';
 import { addProjectMember, createProject, createProjectKey, type ProjectRole } from '../helpers/ops-factories';
 
@@ -24,6 +26,17 @@ export const asSession = (t: request.Test, s: Session) => t.set('Cookie', s.cook
 export const asKey = (t: request.Test, key: string) => t.set('Authorization', `Bearer ${key}`);
 
 let counter = 0;
+let sharedHash: Promise<string> | undefined;
+
+/** A user with a membership; one password hash for all (nobody signs in here: sessions are inserted). */
+async function insertUser(db: pg.Pool, orgId: string, role: 'owner' | 'admin' | 'member', name: string) {
+  sharedHash ??= hashPassword('unused-password');
+  const { rows } = await db.query<{ id: string }>('INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3) RETURNING id', [
+    `${name.replace(/\W+/g, '.').toLowerCase()}.${Math.random().toString(36).slice(2, 10)}@example.test`, name, await sharedHash,
+  ]);
+  await db.query('INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, $3)', [orgId, rows[0].id, role]);
+  return rows[0];
+}
 
 export async function startProjectsWorld(): Promise<ProjectsWorld> {
   const h = await startHarness();
@@ -32,7 +45,7 @@ export async function startProjectsWorld(): Promise<ProjectsWorld> {
   const users = {} as ProjectsWorld['users'];
   const orgRoles: Record<Who, 'owner' | 'admin' | 'member'> = { orgOwner: 'owner', orgAdmin: 'admin', owner: 'member', admin: 'member', developer: 'member', viewer: 'member', outsider: 'member' };
   for (const who of Object.keys(orgRoles) as Who[]) {
-    const u = await createUser(h.db, { orgId: org.id, role: orgRoles[who], name: `User ${who}` });
+    const u = await insertUser(h.db, org.id, orgRoles[who], `User ${who}`);
     users[who] = { id: u.id, session: await insertSession(h.db, u.id, org.id) };
   }
   const key = async (scopes: string[]) => (await createApiKey(h.db, { orgId: org.id, scopes, rateLimitPerMinute: 100_000 })).key;
@@ -42,8 +55,8 @@ export async function startProjectsWorld(): Promise<ProjectsWorld> {
     noProjects: await key(['read:catalogue', 'connections:read']),
   };
   const otherOrg = await createOrg(h.db, { edition: 'group' });
-  const otherOwner = await createUser(h.db, { orgId: otherOrg.id, role: 'owner' });
-  const otherMember = await createUser(h.db, { orgId: otherOrg.id, role: 'member' });
+  const otherOwner = await insertUser(h.db, otherOrg.id, 'owner', 'Their owner');
+  const otherMember = await insertUser(h.db, otherOrg.id, 'member', 'Their member');
   const otherProject = await createProject(h.db, otherOrg.id, { name: 'Theirs', createdBy: otherOwner.id });
   await addProjectMember(h.db, otherOrg.id, otherProject.id, otherOwner.id, 'owner');
   await addProjectMember(h.db, otherOrg.id, otherProject.id, otherMember.id, 'developer');
