@@ -1,4 +1,4 @@
-import { byTime, fetchJson } from '../../src/db/list';
+import { fetchJson } from '../../src/db/list';
 import { sql } from '../../src/db/sql';
 import type { Handler } from '../../src/handler';
 import { requireProjectPermission } from './permissions';
