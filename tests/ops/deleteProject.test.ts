@@ -39,6 +39,27 @@ describe('DELETE /api/v1/projects/{project_id}', () => {
     expect(await auditOf(w, id)).toEqual([]);
   });
 
+  it('a run being queued while the delete starts is seen: the delete waits for it, then answers 409', async () => {
+    const id = await w.newProject();
+    const queuing = await w.h.db.connect();
+    try {
+      await queuing.query('BEGIN');
+      await insertRunRow(queuing, w.orgId, id, { status: 'queued' }); // its foreign key holds the project row (FOR KEY SHARE)
+      const deleting = asSession(del(id), w.users.owner.session).then((r) => r);
+      for (let i = 0; ; i++) {
+        const { rows } = await w.h.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        if (rows[0].n >= 1) break;
+        if (i > 500) throw new Error('the delete never waited for the queuing transaction');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await queuing.query('COMMIT');
+      expect(await deleting).toHaveStatus(409);
+    } finally {
+      queuing.release();
+    }
+    expect(await exists('runs', 'project_id', id)).toBe(1);
+  });
+
   it('organisation owners and admins and keys with projects:write may; admins, developers and viewers of the project may not (403)', async () => {
     for (const who of ['admin', 'developer', 'viewer'] as const) {
       const id = await w.newProject();

@@ -33,6 +33,34 @@ describe('PATCH /api/v1/projects/{project_id}/members/{user_id}', () => {
     expect([await roleIn(id, w.users.owner.id), await roleIn(id, w.users.admin.id)]).toEqual(['developer', 'owner']);
   });
 
+  it('two owners demoting each other at once: one wins, the other is refused (409), one owner is left', async () => {
+    const id = await w.newProject();
+    await asSession(patch(id, w.users.admin.id, { role: 'owner' }), w.users.owner.session).expect(200);
+    // Hold the project row so both requests are in flight together, then let them go.
+    const holder = await w.h.db.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM projects WHERE id = $1 FOR UPDATE', [id]);
+      const both = Promise.all([
+        asSession(patch(id, w.users.owner.id, { role: 'viewer' }), w.users.admin.session),
+        asSession(patch(id, w.users.admin.id, { role: 'viewer' }), w.users.owner.session),
+      ]);
+      for (let i = 0; ; i++) {
+        const { rows } = await w.h.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        if (rows[0].n >= 2) break;
+        if (i > 500) throw new Error('the two requests never waited on the project lock');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await holder.query('COMMIT');
+      const statuses = (await both).map((r) => r.status).sort();
+      expect(statuses).toEqual([200, 409]);
+    } finally {
+      holder.release();
+    }
+    const { rows } = await w.h.db.query(`SELECT count(*)::int AS n FROM project_members WHERE project_id = $1 AND role = 'owner'`, [id]);
+    expect(rows[0].n).toBe(1);
+  });
+
   it('a project admin cannot promote to owner nor demote an owner (403); developers and viewers manage no one (403), keys are refused (401)', async () => {
     const id = await w.newProject();
     for (const [uid, role] of [[w.users.admin.id, 'owner'], [w.users.viewer.id, 'owner'], [w.users.owner.id, 'viewer']]) {
