@@ -124,7 +124,8 @@ export interface paths {
          * Create an API key
          * @description Creates a key with the given scopes and answers with the key itself, **once**. Only its SHA-256
          *     digest is stored. Owners only; the organisation's edition must include API access.
-         *     Writes an `api_key.created` audit event.
+         *     With `project_id`, the key is bound to that ops project and holds project scopes only
+         *     (see `ApiKeyCreate`). Writes an `api_key.created` audit event.
          */
         post: operations["createApiKey"];
         delete?: never;
