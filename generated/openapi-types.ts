@@ -124,7 +124,8 @@ export interface paths {
          * Create an API key
          * @description Creates a key with the given scopes and answers with the key itself, **once**. Only its SHA-256
          *     digest is stored. Owners only; the organisation's edition must include API access.
-         *     Writes an `api_key.created` audit event.
+         *     With `project_id`, the key is bound to that ops project and holds project scopes only
+         *     (see `ApiKeyCreate`). Writes an `api_key.created` audit event.
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -876,6 +877,167 @@ export interface paths {
          * @description One payment by id, with its refunds and the commissions it generated. An id of another organisation is not found (404).
          */
         get: operations["getPayment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List projects
+         * @description The projects the caller can see, oldest first (`created_at` then `id`).
+         *
+         *     Any credential with the scope, or a console session: organisation owners and admins see every
+         *     project; other members only the projects they have a role in. An API key bound to a project
+         *     reaches that project only.
+         */
+        get: operations["listProjects"];
+        put?: never;
+        /**
+         * Create a project
+         * @description Creates a project. Any member of the organisation may create one (as Bytebase lets workspace
+         *     members do); a console user who creates a project becomes its `owner` (a member row), so it
+         *     stays theirs whatever their organisation role later. A project created with an API key has no
+         *     member: organisation owners and admins manage it. A project key cannot create projects (403).
+         *     Another project with the same name (case-insensitive) is a 409 naming `name`. Writes a
+         *     `project.created` audit event.
+         */
+        post: operations["createProject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a project
+         * @description One project. Needs `project.read` (every role).
+         *
+         *     Any credential with the scope, or a console session: organisation owners and admins see every
+         *     project; other members only the projects they have a role in. An API key bound to a project
+         *     reaches that project only.
+         */
+        get: operations["getProject"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a project
+         * @description Deletes the project with everything in it: its members, connections (and their stored
+         *     credentials), runs, schema snapshots, webhooks, and the API keys bound to it. Needs
+         *     `project.delete` (owner). While work is active — a run queued, running or cancelling — the
+         *     answer is 409 CONFLICT and nothing is deleted: cancel or wait for it first. Writes a
+         *     `project.deleted` audit event.
+         */
+        delete: operations["deleteProject"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a project
+         * @description Renames the project or changes its description. Needs `project.update` (admin or owner; a
+         *     viewer or developer gets 403). Another project with the same name is a 409 naming `name`.
+         *     Writes a `project.updated` audit event with the fields changed.
+         */
+        patch: operations["updateProject"];
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a project's members
+         * @description The project's members with their roles, oldest first (`created_at` then user id). Needs
+         *     `members.read` (every role). Organisation owners and admins act as owners without appearing here.
+         */
+        get: operations["listProjectMembers"];
+        put?: never;
+        /**
+         * Add a member to a project
+         * @description Gives a member of the organisation a role in the project. Needs `members.manage` (admin or owner) and a console session: members are people, managed
+         *     by people — the operation takes a console session only (an API key gets 401). Only an owner (or an organisation owner or admin) may grant,
+         *     change or remove the `owner` role. The last owner of a project cannot be removed or demoted
+         *     (409).
+         *
+         *     A user who is not a
+         *     member of the organisation is a 400 naming `user_id`; one already in the project a 409. Writes a
+         *     `project.member_added` audit event.
+         */
+        post: operations["addProjectMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/members/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a member from a project
+         * @description Takes the member's role in the project away (they stay in the organisation). Needs `members.manage` (admin or owner) and a console session: members are people, managed
+         *     by people — the operation takes a console session only (an API key gets 401). Only an owner (or an organisation owner or admin) may grant,
+         *     change or remove the `owner` role. The last owner of a project cannot be removed or demoted
+         *     (409).
+         *
+         *     Writes a
+         *     `project.member_removed` audit event.
+         */
+        delete: operations["removeProjectMember"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a member's project role
+         * @description Changes the member's role. Needs `members.manage` (admin or owner) and a console session: members are people, managed
+         *     by people — the operation takes a console session only (an API key gets 401). Only an owner (or an organisation owner or admin) may grant,
+         *     change or remove the `owner` role. The last owner of a project cannot be removed or demoted
+         *     (409).
+         *
+         *     Writes a `project.member_updated` audit event.
+         */
+        patch: operations["updateProjectMember"];
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the caller may do in a project
+         * @description The caller's effective role in the project, where it comes from, and what it may do there —
+         *     plus the whole role matrix, so a client can grey out what it cannot do. For an API key, the
+         *     permissions are those of the role its scopes allow (e.g. `connections.write` needs
+         *     `connections:write`); `members.manage` always needs a console session.
+         */
+        get: operations["getProjectPermissions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1833,6 +1995,11 @@ export interface components {
             /** @description What the key may read. */
             scopes: components["schemas"]["Scope"][];
             /**
+             * Format: uuid
+             * @description The ops project the key is bound to (it reaches that project's resources only); null for an organisation-wide key.
+             */
+            project_id: string | null;
+            /**
              * @description `active` keys authenticate; `revoked` and `expired` ones get 401.
              * @enum {string}
              */
@@ -1886,6 +2053,11 @@ export interface components {
             description?: string;
             /** @description The least the integration needs. */
             scopes: components["schemas"]["Scope"][];
+            /**
+             * Format: uuid
+             * @description Binds the key to one ops project of the organisation: it then reaches that project's resources only (another project's ids are not found), and may hold only the scopes of project-checked operations — `projects:read`, `projects:write`, `connections:read`, `connections:write`, `runs:read`, `runs:write` (the `Scope` schema's `x-project-scopes`; another scope is a 400 naming `scopes`). A project that is not the organisation's is a 400 naming `project_id`. Deleting the project deletes its keys. Omit or null for an organisation-wide key.
+             */
+            project_id?: string | null;
             /**
              * Format: date-time
              * @description When the key stops working (must be in the future); omit or null for no expiry.
@@ -2055,6 +2227,9 @@ export interface components {
              *     * `connection.created`, `connection.updated`, `connection.deleted` (a project's database
              *       connection; `metadata` has its `project_id`, `name`, `host`, the changed fields, and
              *       `password` as `set`, `cleared` or `kept` — never the password)
+             *     * `project.created`, `project.updated`, `project.deleted` (ops; `metadata` has its `name`)
+             *     * `project.member_added`, `project.member_updated`, `project.member_removed` (target: the
+             *       project; `metadata` has the `user_id` and the `role`, and `previous_role` when it changed)
              */
             action: string;
             /** @description The kind of object acted on, e.g. `api_key`. */
@@ -4060,6 +4235,157 @@ export interface components {
             /** @description The provider's organisation id, as in its tokens' `o.id` (Clerk v2), `org_id` (Clerk v1, OIDC). */
             external_org_id: string;
         };
+        /** @description An ops project — the unit that holds database connections, runs and webhooks, and whose members have roles. */
+        Project: {
+            /**
+             * Format: uuid
+             * @description The project's id.
+             */
+            id: string;
+            /**
+             * @description Unique in the organisation (case-insensitive).
+             * @example Billing platform
+             */
+            name: string;
+            /** @description Free text; empty when not given. */
+            description: string;
+            /**
+             * Format: uuid
+             * @description The user who created the project; null when an API key did (or that user is gone).
+             */
+            created_by: string | null;
+            /**
+             * Format: date-time
+             * @description When the project was created.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When its name or description last changed.
+             */
+            updated_at: string;
+        };
+        /** @description A page of projects. */
+        ProjectList: {
+            items: components["schemas"]["Project"][];
+            /** @description Every project the caller can see, whatever the page. */
+            total: number;
+            /** @description The page size asked for. */
+            limit: number;
+            /** @description Where the page starts. */
+            offset: number;
+        };
+        /** @description A new project. */
+        ProjectCreate: {
+            /** @description Unique in the organisation (case-insensitive), compared and stored without surrounding spaces. */
+            name: string;
+            /** @description Free text. */
+            description?: string;
+        };
+        /** @description The fields to change; those left out stay as they are. */
+        ProjectUpdate: {
+            /** @description Unique in the organisation (case-insensitive), compared and stored without surrounding spaces. */
+            name?: string;
+            /** @description Free text; an empty string clears it. */
+            description?: string;
+        };
+        /**
+         * @description A role in one project (`GET /api/v1/projects/{project_id}/permissions` lists what each allows):
+         *     * `owner` — everything, including deleting the project and granting or removing `owner`
+         *     * `admin` — change the project, manage members (below owner), its webhooks
+         *     * `developer` — write connections, cancel runs, read everything
+         *     * `viewer` — read only
+         *     Organisation owners and admins act as project owners in every project without a member row.
+         * @enum {string}
+         */
+        ProjectRole: "owner" | "admin" | "developer" | "viewer";
+        /** @description A member of the organisation with a role in the project. */
+        ProjectMember: {
+            /**
+             * Format: uuid
+             * @description The member's user id (the `user_id` in the member's path).
+             */
+            id: string;
+            /** @description The user's email address. */
+            email: string;
+            /** @description The user's name. */
+            name: string;
+            role: components["schemas"]["ProjectRole"];
+            /**
+             * Format: uuid
+             * @description The user who added the member (or gave the role at creation); null when unknown.
+             */
+            added_by: string | null;
+            /**
+             * Format: date-time
+             * @description When the member was added.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When the role last changed.
+             */
+            updated_at: string;
+        };
+        /** @description A page of project members. */
+        ProjectMemberList: {
+            items: components["schemas"]["ProjectMember"][];
+            /** @description Every member of the project, whatever the page. */
+            total: number;
+            /** @description The page size asked for. */
+            limit: number;
+            /** @description Where the page starts. */
+            offset: number;
+        };
+        /** @description A member of the organisation to give a role in the project. */
+        ProjectMemberCreate: {
+            /**
+             * Format: uuid
+             * @description The id of a user who is a member of the organisation.
+             */
+            user_id: string;
+            role: components["schemas"]["ProjectRole"];
+        };
+        /** @description The member's new role. */
+        ProjectMemberUpdate: {
+            role: components["schemas"]["ProjectRole"];
+        };
+        /**
+         * @description One thing a project role allows (`ROLE_PERMISSIONS` in handlers/ops/permissions.ts).
+         * @enum {string}
+         */
+        ProjectPermission: "project.read" | "project.update" | "project.delete" | "members.read" | "members.manage" | "connections.read" | "connections.write" | "runs.read" | "runs.cancel" | "webhooks.read" | "webhooks.write";
+        /** @description What the caller may do in the project, and what every role allows. */
+        ProjectPermissions: {
+            /**
+             * Format: uuid
+             * @description The project.
+             */
+            project_id: string;
+            role: components["schemas"]["ProjectRole"];
+            /**
+             * @description Where the role comes from:
+             *     * `project_member` — the caller's member row in this project
+             *     * `organisation_role` — an organisation owner or admin acts as project owner
+             *     * `credential` — an API key (or identity-provider token) in reach of the project: its scopes
+             *       limit it, so `permissions` is the role's permissions its scopes allow
+             * @enum {string}
+             */
+            role_source: "project_member" | "organisation_role" | "credential";
+            /** @description What the caller may do here, in the matrix's order. */
+            permissions: components["schemas"]["ProjectPermission"][];
+            /** @description The role matrix — each role's permissions. */
+            roles: {
+                /** @description What an owner may do. */
+                owner: components["schemas"]["ProjectPermission"][];
+                /** @description What an admin may do. */
+                admin: components["schemas"]["ProjectPermission"][];
+                /** @description What a developer may do. */
+                developer: components["schemas"]["ProjectPermission"][];
+                /** @description What a viewer may do. */
+                viewer: components["schemas"]["ProjectPermission"][];
+            };
+        };
         /** @description How far the run is, as its executor reports it (null until it first does). */
         RunProgress: {
             /** @description What it is doing now, e.g. `connecting`, `reading_catalog`, `copying`. */
@@ -4723,6 +5049,10 @@ export interface components {
         UpdatedSince: string;
         /** @description The object's id (UUID). An id from another organisation is not found (404). */
         Id: string;
+        /** @description The project's id (UUID). A project of another organisation, another project than an API key's own, or one where a console member has no role is not found (404). */
+        ProjectId: string;
+        /** @description The member's user id (UUID). A user who is not a member of the project is not found (404). */
+        UserId: string;
         /**
          * @description Makes a retried request safe: the first request with a key starts the work; a request with the
          *     same key and the same body (and path) within 24 hours starts nothing and gets the original
@@ -4880,6 +5210,17 @@ export type PaymentList = components['schemas']['PaymentList'];
 export type IdentityLink = components['schemas']['IdentityLink'];
 export type IdentityLinkList = components['schemas']['IdentityLinkList'];
 export type IdentityLinkCreate = components['schemas']['IdentityLinkCreate'];
+export type Project = components['schemas']['Project'];
+export type ProjectList = components['schemas']['ProjectList'];
+export type ProjectCreate = components['schemas']['ProjectCreate'];
+export type ProjectUpdate = components['schemas']['ProjectUpdate'];
+export type ProjectRole = components['schemas']['ProjectRole'];
+export type ProjectMember = components['schemas']['ProjectMember'];
+export type ProjectMemberList = components['schemas']['ProjectMemberList'];
+export type ProjectMemberCreate = components['schemas']['ProjectMemberCreate'];
+export type ProjectMemberUpdate = components['schemas']['ProjectMemberUpdate'];
+export type ProjectPermission = components['schemas']['ProjectPermission'];
+export type ProjectPermissions = components['schemas']['ProjectPermissions'];
 export type RunProgress = components['schemas']['RunProgress'];
 export type RunError = components['schemas']['RunError'];
 export type RunList = components['schemas']['RunList'];
@@ -4919,6 +5260,8 @@ export type ParameterOffset = components['parameters']['Offset'];
 export type ParameterCursor = components['parameters']['Cursor'];
 export type ParameterUpdatedSince = components['parameters']['UpdatedSince'];
 export type ParameterId = components['parameters']['Id'];
+export type ParameterProjectId = components['parameters']['ProjectId'];
+export type ParameterUserId = components['parameters']['UserId'];
 export type ParameterIdempotencyKey = components['parameters']['IdempotencyKey'];
 export type ParameterWebhookId = components['parameters']['webhook-id'];
 export type ParameterWebhookTimestamp = components['parameters']['webhook-timestamp'];
@@ -5206,6 +5549,7 @@ export interface operations {
                      *           "read:catalogue",
                      *           "read:tickets"
                      *         ],
+                     *         "project_id": null,
                      *         "status": "active",
                      *         "created_by": "6a1d3f0e-2b7c-4c8e-9f1a-5d2e3c4b5a69",
                      *         "created_at": "2026-05-01T09:30:00Z",
@@ -5278,6 +5622,7 @@ export interface operations {
                      *             "read:catalogue",
                      *             "read:tickets"
                      *           ],
+                     *           "project_id": null,
                      *           "status": "active",
                      *           "created_by": "6a1d3f0e-2b7c-4c8e-9f1a-5d2e3c4b5a69",
                      *           "created_at": "2026-05-01T09:30:00Z",
@@ -5350,6 +5695,7 @@ export interface operations {
                      *           "read:catalogue",
                      *           "read:tickets"
                      *         ],
+                     *         "project_id": null,
                      *         "status": "active",
                      *         "created_by": "6a1d3f0e-2b7c-4c8e-9f1a-5d2e3c4b5a69",
                      *         "created_at": "2026-05-01T09:30:00Z",
@@ -5409,6 +5755,7 @@ export interface operations {
                      *         "read:catalogue",
                      *         "read:tickets"
                      *       ],
+                     *       "project_id": null,
                      *       "status": "active",
                      *       "created_by": "6a1d3f0e-2b7c-4c8e-9f1a-5d2e3c4b5a69",
                      *       "created_at": "2026-05-01T09:30:00Z",
@@ -5465,6 +5812,7 @@ export interface operations {
                      *         "read:catalogue",
                      *         "read:tickets"
                      *       ],
+                     *       "project_id": null,
                      *       "status": "revoked",
                      *       "created_by": "6a1d3f0e-2b7c-4c8e-9f1a-5d2e3c4b5a69",
                      *       "created_at": "2026-05-01T09:30:00Z",
@@ -7921,6 +8269,566 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Payment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listProjects: {
+        parameters: {
+            query?: {
+                /** @description Page size. Out of range is a 400, not a silent clamp. */
+                limit?: components["parameters"]["Limit"];
+                /** @description How many items to skip, in the list's documented order. */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of projects. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "3b8f2a61-6c0e-4d1a-9f57-0e2d4c6a8b10",
+                     *           "name": "Billing platform",
+                     *           "description": "Production and staging databases of the billing service",
+                     *           "created_by": "6a1d3f0e-2b7c-4c8e-9f1a-5d2e3c4b5a69",
+                     *           "created_at": "2026-05-01T09:30:00Z",
+                     *           "updated_at": "2026-05-01T09:30:00Z"
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "limit": 50,
+                     *       "offset": 0
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProjectList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Billing platform",
+                 *       "description": "Production and staging databases of the billing service"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProjectCreate"];
+            };
+        };
+        responses: {
+            /** @description The project. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3b8f2a61-6c0e-4d1a-9f57-0e2d4c6a8b10",
+                     *       "name": "Billing platform",
+                     *       "description": "Production and staging databases of the billing service",
+                     *       "created_by": "6a1d3f0e-2b7c-4c8e-9f1a-5d2e3c4b5a69",
+                     *       "created_at": "2026-05-01T09:30:00Z",
+                     *       "updated_at": "2026-05-01T09:30:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (UUID). A project of another organisation, another project than an API key's own, or one where a console member has no role is not found (404). */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3b8f2a61-6c0e-4d1a-9f57-0e2d4c6a8b10",
+                     *       "name": "Billing platform",
+                     *       "description": "Production and staging databases of the billing service",
+                     *       "created_by": "6a1d3f0e-2b7c-4c8e-9f1a-5d2e3c4b5a69",
+                     *       "created_at": "2026-05-01T09:30:00Z",
+                     *       "updated_at": "2026-05-01T09:30:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (UUID). A project of another organisation, another project than an API key's own, or one where a console member has no role is not found (404). */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (UUID). A project of another organisation, another project than an API key's own, or one where a console member has no role is not found (404). */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "description": "Billing service (production only)"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProjectUpdate"];
+            };
+        };
+        responses: {
+            /** @description The project as changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3b8f2a61-6c0e-4d1a-9f57-0e2d4c6a8b10",
+                     *       "name": "Billing platform",
+                     *       "description": "Billing service (production only)",
+                     *       "created_by": "6a1d3f0e-2b7c-4c8e-9f1a-5d2e3c4b5a69",
+                     *       "created_at": "2026-05-01T09:30:00Z",
+                     *       "updated_at": "2026-05-20T14:05:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listProjectMembers: {
+        parameters: {
+            query?: {
+                /** @description Page size. Out of range is a 400, not a silent clamp. */
+                limit?: components["parameters"]["Limit"];
+                /** @description How many items to skip, in the list's documented order. */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id (UUID). A project of another organisation, another project than an API key's own, or one where a console member has no role is not found (404). */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of members. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "9c2e4f6a-1b3d-4e5f-8a7b-6c5d4e3f2a10",
+                     *           "email": "maya@example.com",
+                     *           "name": "Maya Peeters",
+                     *           "role": "developer",
+                     *           "added_by": "6a1d3f0e-2b7c-4c8e-9f1a-5d2e3c4b5a69",
+                     *           "created_at": "2026-05-02T08:00:00Z",
+                     *           "updated_at": "2026-05-02T08:00:00Z"
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "limit": 50,
+                     *       "offset": 0
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProjectMemberList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    addProjectMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (UUID). A project of another organisation, another project than an API key's own, or one where a console member has no role is not found (404). */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "user_id": "9c2e4f6a-1b3d-4e5f-8a7b-6c5d4e3f2a10",
+                 *       "role": "developer"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProjectMemberCreate"];
+            };
+        };
+        responses: {
+            /** @description The member. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "9c2e4f6a-1b3d-4e5f-8a7b-6c5d4e3f2a10",
+                     *       "email": "maya@example.com",
+                     *       "name": "Maya Peeters",
+                     *       "role": "developer",
+                     *       "added_by": "6a1d3f0e-2b7c-4c8e-9f1a-5d2e3c4b5a69",
+                     *       "created_at": "2026-05-02T08:00:00Z",
+                     *       "updated_at": "2026-05-02T08:00:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProjectMember"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    removeProjectMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (UUID). A project of another organisation, another project than an API key's own, or one where a console member has no role is not found (404). */
+                project_id: components["parameters"]["ProjectId"];
+                /** @description The member's user id (UUID). A user who is not a member of the project is not found (404). */
+                user_id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateProjectMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (UUID). A project of another organisation, another project than an API key's own, or one where a console member has no role is not found (404). */
+                project_id: components["parameters"]["ProjectId"];
+                /** @description The member's user id (UUID). A user who is not a member of the project is not found (404). */
+                user_id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "role": "admin"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProjectMemberUpdate"];
+            };
+        };
+        responses: {
+            /** @description The member as changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "9c2e4f6a-1b3d-4e5f-8a7b-6c5d4e3f2a10",
+                     *       "email": "maya@example.com",
+                     *       "name": "Maya Peeters",
+                     *       "role": "admin",
+                     *       "added_by": "6a1d3f0e-2b7c-4c8e-9f1a-5d2e3c4b5a69",
+                     *       "created_at": "2026-05-02T08:00:00Z",
+                     *       "updated_at": "2026-05-20T14:05:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProjectMember"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getProjectPermissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (UUID). A project of another organisation, another project than an API key's own, or one where a console member has no role is not found (404). */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's permissions and the role matrix. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "project_id": "3b8f2a61-6c0e-4d1a-9f57-0e2d4c6a8b10",
+                     *       "role": "developer",
+                     *       "role_source": "project_member",
+                     *       "permissions": [
+                     *         "project.read",
+                     *         "members.read",
+                     *         "connections.read",
+                     *         "runs.read",
+                     *         "webhooks.read",
+                     *         "connections.write",
+                     *         "runs.cancel"
+                     *       ],
+                     *       "roles": {
+                     *         "owner": [
+                     *           "project.read",
+                     *           "members.read",
+                     *           "connections.read",
+                     *           "runs.read",
+                     *           "webhooks.read",
+                     *           "connections.write",
+                     *           "runs.cancel",
+                     *           "project.update",
+                     *           "members.manage",
+                     *           "webhooks.write",
+                     *           "project.delete"
+                     *         ],
+                     *         "admin": [
+                     *           "project.read",
+                     *           "members.read",
+                     *           "connections.read",
+                     *           "runs.read",
+                     *           "webhooks.read",
+                     *           "connections.write",
+                     *           "runs.cancel",
+                     *           "project.update",
+                     *           "members.manage",
+                     *           "webhooks.write"
+                     *         ],
+                     *         "developer": [
+                     *           "project.read",
+                     *           "members.read",
+                     *           "connections.read",
+                     *           "runs.read",
+                     *           "webhooks.read",
+                     *           "connections.write",
+                     *           "runs.cancel"
+                     *         ],
+                     *         "viewer": [
+                     *           "project.read",
+                     *           "members.read",
+                     *           "connections.read",
+                     *           "runs.read",
+                     *           "webhooks.read"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProjectPermissions"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -3,7 +3,7 @@
 import type { operations } from './openapi-types';
 
 /** Every operationId in the spec. */
-export const operationIds = ['cancelRun', 'createApiKey', 'createConnection', 'createIdentityLink', 'createProjectWebhook', 'createWebhook', 'deleteConnection', 'deleteIdentityLink', 'deleteProjectWebhook', 'deleteWebhook', 'getApiKey', 'getBookingLink', 'getCall', 'getClient', 'getConnection', 'getConnectionSchema', 'getFamille', 'getHealth', 'getLead', 'getMe', 'getPayment', 'getProduct', 'getProduit', 'getProjectWebhook', 'getPromotion', 'getRun', 'getTeamMember', 'getTicket', 'getWebhook', 'getWhoami', 'introspectConnection', 'listApiKeys', 'listAuditEvents', 'listBookingLinks', 'listCalls', 'listClients', 'listConnections', 'listFamilles', 'listIdentityLinks', 'listLeads', 'listPayments', 'listProducts', 'listProduits', 'listProjectWebhooks', 'listPromotions', 'listRunEvents', 'listRuns', 'listTeamMembers', 'listTickets', 'listWebhookDeliveries', 'listWebhookEventTypes', 'listWebhooks', 'login', 'logout', 'queryGraphql', 'retryWebhookDelivery', 'revokeApiKey', 'rotateWebhookSecret', 'testConnection', 'testProjectWebhook', 'testWebhook', 'updateConnection', 'updateProjectWebhook', 'updateWebhook'] as const;
+export const operationIds = ['addProjectMember', 'cancelRun', 'createApiKey', 'createConnection', 'createIdentityLink', 'createProject', 'createProjectWebhook', 'createWebhook', 'deleteConnection', 'deleteIdentityLink', 'deleteProject', 'deleteProjectWebhook', 'deleteWebhook', 'getApiKey', 'getBookingLink', 'getCall', 'getClient', 'getConnection', 'getConnectionSchema', 'getFamille', 'getHealth', 'getLead', 'getMe', 'getPayment', 'getProduct', 'getProduit', 'getProject', 'getProjectPermissions', 'getProjectWebhook', 'getPromotion', 'getRun', 'getTeamMember', 'getTicket', 'getWebhook', 'getWhoami', 'introspectConnection', 'listApiKeys', 'listAuditEvents', 'listBookingLinks', 'listCalls', 'listClients', 'listConnections', 'listFamilles', 'listIdentityLinks', 'listLeads', 'listPayments', 'listProducts', 'listProduits', 'listProjectMembers', 'listProjects', 'listProjectWebhooks', 'listPromotions', 'listRunEvents', 'listRuns', 'listTeamMembers', 'listTickets', 'listWebhookDeliveries', 'listWebhookEventTypes', 'listWebhooks', 'login', 'logout', 'queryGraphql', 'removeProjectMember', 'retryWebhookDelivery', 'revokeApiKey', 'rotateWebhookSecret', 'testConnection', 'testProjectWebhook', 'testWebhook', 'updateConnection', 'updateProject', 'updateProjectMember', 'updateProjectWebhook', 'updateWebhook'] as const;
 export type OperationId = (typeof operationIds)[number];
 
 export interface OperationInfo {
@@ -16,14 +16,17 @@ export interface OperationInfo {
 }
 
 export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
+  addProjectMember: { method: 'post', path: '/api/v1/projects/{project_id}/members', security: [{"SessionCookie":[]}], public: false },
   cancelRun: { method: 'post', path: '/api/v1/runs/{id}/cancel', security: [{"ApiKeyHeader":["runs:write"]},{"BearerAuth":["runs:write"]},{"SessionCookie":[]}], public: false },
   createApiKey: { method: 'post', path: '/api/v1/api-keys', security: [{"SessionCookie":["owner"]}], public: false },
   createConnection: { method: 'post', path: '/api/v1/connections', security: [{"ApiKeyHeader":["connections:write"]},{"BearerAuth":["connections:write"]},{"SessionCookie":[]}], public: false },
   createIdentityLink: { method: 'post', path: '/api/v1/identity-links', security: [{"SessionCookie":["owner"]}], public: false },
+  createProject: { method: 'post', path: '/api/v1/projects', security: [{"ApiKeyHeader":["projects:write"]},{"BearerAuth":["projects:write"]},{"SessionCookie":[]}], public: false },
   createProjectWebhook: { method: 'post', path: '/api/v1/projects/{project_id}/webhooks', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":[]}], public: false },
   createWebhook: { method: 'post', path: '/api/v1/webhooks', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
   deleteConnection: { method: 'delete', path: '/api/v1/connections/{id}', security: [{"ApiKeyHeader":["connections:write"]},{"BearerAuth":["connections:write"]},{"SessionCookie":[]}], public: false },
   deleteIdentityLink: { method: 'delete', path: '/api/v1/identity-links/{id}', security: [{"SessionCookie":["owner"]}], public: false },
+  deleteProject: { method: 'delete', path: '/api/v1/projects/{project_id}', security: [{"ApiKeyHeader":["projects:write"]},{"BearerAuth":["projects:write"]},{"SessionCookie":[]}], public: false },
   deleteProjectWebhook: { method: 'delete', path: '/api/v1/projects/{project_id}/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":[]}], public: false },
   deleteWebhook: { method: 'delete', path: '/api/v1/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
   getApiKey: { method: 'get', path: '/api/v1/api-keys/{id}', security: [{"SessionCookie":["owner","admin"]}], public: false },
@@ -39,6 +42,8 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   getPayment: { method: 'get', path: '/api/v1/payments/{id}', security: [{"ApiKeyHeader":["read:payments"]},{"BearerAuth":["read:payments"]},{"SessionCookie":[]}], public: false },
   getProduct: { method: 'get', path: '/api/v1/products/{id}', security: [{"ApiKeyHeader":["read:products"]},{"BearerAuth":["read:products"]},{"SessionCookie":[]}], public: false },
   getProduit: { method: 'get', path: '/api/v1/produits/{id}', security: [{"ApiKeyHeader":["read:catalogue"]},{"BearerAuth":["read:catalogue"]},{"SessionCookie":[]}], public: false },
+  getProject: { method: 'get', path: '/api/v1/projects/{project_id}', security: [{"ApiKeyHeader":["projects:read"]},{"BearerAuth":["projects:read"]},{"SessionCookie":[]}], public: false },
+  getProjectPermissions: { method: 'get', path: '/api/v1/projects/{project_id}/permissions', security: [{"ApiKeyHeader":["projects:read"]},{"BearerAuth":["projects:read"]},{"SessionCookie":[]}], public: false },
   getProjectWebhook: { method: 'get', path: '/api/v1/projects/{project_id}/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:read"]},{"BearerAuth":["webhooks:read"]},{"SessionCookie":[]}], public: false },
   getPromotion: { method: 'get', path: '/api/v1/promotions/{id}', security: [{"ApiKeyHeader":["read:promotions"]},{"BearerAuth":["read:promotions"]},{"SessionCookie":[]}], public: false },
   getRun: { method: 'get', path: '/api/v1/runs/{id}', security: [{"ApiKeyHeader":["runs:read"]},{"BearerAuth":["runs:read"]},{"SessionCookie":[]}], public: false },
@@ -59,6 +64,8 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   listPayments: { method: 'get', path: '/api/v1/payments', security: [{"ApiKeyHeader":["read:payments"]},{"BearerAuth":["read:payments"]},{"SessionCookie":[]}], public: false },
   listProducts: { method: 'get', path: '/api/v1/products', security: [{"ApiKeyHeader":["read:products"]},{"BearerAuth":["read:products"]},{"SessionCookie":[]}], public: false },
   listProduits: { method: 'get', path: '/api/v1/produits', security: [{"ApiKeyHeader":["read:catalogue"]},{"BearerAuth":["read:catalogue"]},{"SessionCookie":[]}], public: false },
+  listProjectMembers: { method: 'get', path: '/api/v1/projects/{project_id}/members', security: [{"ApiKeyHeader":["projects:read"]},{"BearerAuth":["projects:read"]},{"SessionCookie":[]}], public: false },
+  listProjects: { method: 'get', path: '/api/v1/projects', security: [{"ApiKeyHeader":["projects:read"]},{"BearerAuth":["projects:read"]},{"SessionCookie":[]}], public: false },
   listProjectWebhooks: { method: 'get', path: '/api/v1/projects/{project_id}/webhooks', security: [{"ApiKeyHeader":["webhooks:read"]},{"BearerAuth":["webhooks:read"]},{"SessionCookie":[]}], public: false },
   listPromotions: { method: 'get', path: '/api/v1/promotions', security: [{"ApiKeyHeader":["read:promotions"]},{"BearerAuth":["read:promotions"]},{"SessionCookie":[]}], public: false },
   listRunEvents: { method: 'get', path: '/api/v1/runs/{id}/events', security: [{"ApiKeyHeader":["runs:read"]},{"BearerAuth":["runs:read"]},{"SessionCookie":[]}], public: false },
@@ -71,6 +78,7 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   login: { method: 'post', path: '/api/v1/auth/login', security: [], public: true },
   logout: { method: 'post', path: '/api/v1/auth/logout', security: [{"SessionCookie":[]}], public: false },
   queryGraphql: { method: 'post', path: '/graphql', security: [{"ApiKeyHeader":[]},{"BearerAuth":[]}], public: false },
+  removeProjectMember: { method: 'delete', path: '/api/v1/projects/{project_id}/members/{user_id}', security: [{"SessionCookie":[]}], public: false },
   retryWebhookDelivery: { method: 'post', path: '/api/v1/webhooks/{id}/deliveries/{delivery_id}/retry', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
   revokeApiKey: { method: 'post', path: '/api/v1/api-keys/{id}/revoke', security: [{"SessionCookie":["owner"]}], public: false },
   rotateWebhookSecret: { method: 'post', path: '/api/v1/webhooks/{id}/rotate-secret', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
@@ -78,6 +86,8 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   testProjectWebhook: { method: 'post', path: '/api/v1/projects/{project_id}/webhooks/{id}/test', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":[]}], public: false },
   testWebhook: { method: 'post', path: '/api/v1/webhooks/{id}/test', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
   updateConnection: { method: 'patch', path: '/api/v1/connections/{id}', security: [{"ApiKeyHeader":["connections:write"]},{"BearerAuth":["connections:write"]},{"SessionCookie":[]}], public: false },
+  updateProject: { method: 'patch', path: '/api/v1/projects/{project_id}', security: [{"ApiKeyHeader":["projects:write"]},{"BearerAuth":["projects:write"]},{"SessionCookie":[]}], public: false },
+  updateProjectMember: { method: 'patch', path: '/api/v1/projects/{project_id}/members/{user_id}', security: [{"SessionCookie":[]}], public: false },
   updateProjectWebhook: { method: 'patch', path: '/api/v1/projects/{project_id}/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":[]}], public: false },
   updateWebhook: { method: 'patch', path: '/api/v1/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
 };
@@ -87,6 +97,9 @@ export const scopes = ['read:catalogue', 'read:clients', 'read:tickets', 'read:p
 
 /** A new key's default requests per minute (Scope's x-key-rate-limit): the highest among its scopes', else `default`. */
 export const keyRateLimit: { readonly default: number; readonly scopes: Readonly<Partial<Record<(typeof scopes)[number], number>>> } = {"default":60,"scopes":{"read:team":100,"read:leads":100,"read:calls":100,"read:booking_links":100,"read:products":100,"read:payments":100}};
+
+/** The scopes a project-bound API key may hold (Scope's x-project-scopes): those of project-checked operations. */
+export const projectScopes: ReadonlyArray<(typeof scopes)[number]> = ['projects:read', 'projects:write', 'connections:read', 'connections:write', 'runs:read', 'runs:write'];
 
 /** The operations marked `x-public: true`: their handlers get no principal. */
 export type PublicOperationId = 'getHealth' | 'login';

@@ -85,6 +85,8 @@ lines.push('/** Every scope a credential may hold (components.schemas.Scope). */
 lines.push(`export const scopes = ${JSON.stringify(spec.components.schemas.Scope.enum).replace(/"/g, "'").replace(/,/g, ', ')} as const;`, '');
 lines.push("/** A new key's default requests per minute (Scope's x-key-rate-limit): the highest among its scopes', else `default`. */");
 lines.push(`export const keyRateLimit: { readonly default: number; readonly scopes: Readonly<Partial<Record<(typeof scopes)[number], number>>> } = ${JSON.stringify(keyRateLimit)};`, '');
+lines.push("/** The scopes a project-bound API key may hold (Scope's x-project-scopes): those of project-checked operations. */");
+lines.push(`export const projectScopes: ReadonlyArray<(typeof scopes)[number]> = ${JSON.stringify(checkProjectScopes(spec.components.schemas.Scope)).replace(/"/g, "'").replace(/,/g, ', ')};`, '');
 lines.push('/** The operations marked `x-public: true`: their handlers get no principal. */');
 lines.push(`export type PublicOperationId = ${ops.filter((o) => o.public).map((o) => `'${o.id}'`).join(' | ') || 'never'};`, '');
 lines.push(`type Get<T, K extends PropertyKey> = T extends Record<K, infer V> ? V : never;
@@ -176,6 +178,13 @@ function checkKeyRateLimit(schema) {
     if (!ok(n)) throw new Error(`components.schemas.Scope: x-key-rate-limit.scopes.${scope} must be an integer from 1 to 1000000`);
   }
   return { default: limits.default, scopes: limits.scopes ?? {} };
+}
+
+function checkProjectScopes(schema) {
+  const list = schema['x-project-scopes'];
+  if (!Array.isArray(list) || list.length === 0) throw new Error('components.schemas.Scope: x-project-scopes must list the scopes a project-bound key may hold');
+  for (const scope of list) if (!schema.enum.includes(scope)) throw new Error(`components.schemas.Scope: x-project-scopes names ${scope}, which is not a scope`);
+  return list;
 }
 
 function buildEventCatalogue(spec) {

@@ -3,7 +3,7 @@ import type { components } from '../../generated/openapi-types';
 
 export type ApiKeyJson = components['schemas']['ApiKey'];
 
-export const API_KEY_COLUMNS = `id, name, description, prefix, scopes, created_by, created_at, expires_at, revoked_at,
+export const API_KEY_COLUMNS = `id, name, description, prefix, scopes, project_id, created_by, created_at, expires_at, revoked_at,
   last_used_at, host(last_used_ip) AS last_used_ip, rate_limit_per_minute`;
 
 export interface ApiKeyRow {
@@ -12,6 +12,7 @@ export interface ApiKeyRow {
   description: string;
   prefix: string;
   scopes: ApiKeyJson['scopes'];
+  project_id: string | null;
   created_by: string | null;
   created_at: Date;
   expires_at: Date | null;
@@ -31,6 +32,7 @@ export function apiKeyJson(row: ApiKeyRow, now: Date): ApiKeyJson {
     description: row.description,
     prefix: row.prefix,
     scopes: row.scopes,
+    project_id: row.project_id,
     status,
     created_by: row.created_by,
     created_at: row.created_at.toISOString(),

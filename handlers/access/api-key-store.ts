@@ -12,6 +12,8 @@ export interface NewApiKey {
   name: string;
   description?: string;
   scopes: string[];
+  /** Bound to this ops project (checked by the caller: the organisation's, project scopes only). */
+  projectId?: string | null;
   createdBy: string | null;
   expiresAt?: string | Date | null;
   /** Omitted: the default of its scopes (src/auth/key-defaults.ts). */
@@ -20,20 +22,20 @@ export interface NewApiKey {
 }
 
 const INSERT_SQL = `
-  INSERT INTO api_keys (org_id, name, description, prefix, key_hash, scopes, created_by, created_at, expires_at, rate_limit_per_minute)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+  INSERT INTO api_keys (org_id, name, description, prefix, key_hash, scopes, created_by, created_at, expires_at, rate_limit_per_minute, project_id)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
   RETURNING ${API_KEY_COLUMNS}`;
 
 export async function insertApiKey(tx: pg.PoolClient, ctx: Ctx | null, k: NewApiKey) {
   const { key, prefix, hash } = generateApiKey();
   const rate = k.rateLimitPerMinute ?? defaultRateLimitPerMinute(k.scopes);
-  const { rows } = await tx.query(INSERT_SQL, [k.orgId, k.name, k.description ?? '', prefix, hash, k.scopes, k.createdBy, k.now, k.expiresAt ?? null, rate]);
+  const { rows } = await tx.query(INSERT_SQL, [k.orgId, k.name, k.description ?? '', prefix, hash, k.scopes, k.createdBy, k.now, k.expiresAt ?? null, rate, k.projectId ?? null]);
   await recordAudit(tx, ctx, {
     orgId: k.orgId,
     action: 'api_key.created',
     targetType: 'api_key',
     targetId: rows[0].id,
-    metadata: { name: k.name, prefix, scopes: k.scopes, expires_at: k.expiresAt ?? null, rate_limit_per_minute: rate },
+    metadata: { name: k.name, prefix, scopes: k.scopes, project_id: k.projectId ?? null, expires_at: k.expiresAt ?? null, rate_limit_per_minute: rate },
     // One truth with the key's created_by: a key made for a user outside a request is that user's act.
     onBehalfOf: k.createdBy,
   });

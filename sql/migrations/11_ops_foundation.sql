@@ -42,6 +42,10 @@ CREATE INDEX project_members_org_project_idx ON project_members (org_id, project
 CREATE TRIGGER project_members_updated_at BEFORE UPDATE ON project_members FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
 -- A key bound to one project reaches that project's resources only; deleting the project deletes it.
+-- authenticate_api_key (sql/functions/access/2-authenticate.sql) now also returns the key's
+-- project_id. CREATE OR REPLACE cannot change a function's result columns, so the old one goes
+-- here; the functions re-applied after the migrations recreate it.
+DROP FUNCTION IF EXISTS authenticate_api_key(bytea, timestamptz, inet, int, int);
 ALTER TABLE api_keys ADD COLUMN project_id uuid;
 ALTER TABLE api_keys ADD FOREIGN KEY (org_id, project_id) REFERENCES projects (org_id, id) ON DELETE CASCADE;
 CREATE INDEX api_keys_project_idx ON api_keys (org_id, project_id) WHERE project_id IS NOT NULL;

@@ -1,13 +1,16 @@
 // The reliability and security battery's world (tests/fuzz, tests/security, tests/faults): two
 // organisations, each with every kind of row the API can show (POS and partner data, API keys, audit events,
-// webhook subscriptions with deliveries), an all-scope API key and an owner session, and
+// webhook subscriptions with deliveries, ops projects with members, connections and runs), an
+// all-scope API key, a key bound to its first project, and an owner session, and
 // credentials made straight in the database (no login round trip, no scrypt per request).
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type request from 'supertest';
 import { csrfTokenFor, newSessionToken, SESSION_COOKIE } from '../../src/auth/session-token';
 import { DEVELOPMENT_SECRETS_KEY, encryptSecret, generateSecret } from '../../src/webhooks/secrets';
+import { projectScopes } from '../../generated/operations';
 import { createApiKey, createOrg, createUser } from './factories';
+import { addProjectMember, createProject, createProjectKey, insertConnectionRow, insertRunRow } from './ops-factories';
 import { createLead, createPartnerPipeline, createProduct } from './partner-factories';
 import { createClient, createFamille, createProduit, createPromotion, createTicket } from './pos-factories';
 import { allScopes, type SpecOp } from './spec-ops';
@@ -30,6 +33,27 @@ export interface Tenant {
   session: Session;
   /** Webhook signing secrets of this tenant's subscriptions (as shown once at creation). */
   webhookSecrets: string[];
+  /**
+   * Ops (seed 002): two projects, each with a member, a connection and a run; `projectKey` holds
+   * every project scope and is bound to `projectId` — `otherProjectId`'s rows are out of its reach.
+   */
+  ops: { projectId: string; otherProjectId: string; projectKey: string; projectKeyId: string };
+}
+
+/** Two projects, each with a member (a console member of the org), a connection and a finished run. */
+async function seedOps(db: pg.Pool, orgId: string, marker: string, ownerId: string): Promise<Tenant['ops']> {
+  const ids: string[] = [];
+  for (const [name, role] of [['Billing', 'developer'], ['Analytics', 'viewer']] as const) {
+    const project = await createProject(db, orgId, { name: `${marker} ${name}`, description: `${marker} databases`, createdBy: ownerId });
+    await addProjectMember(db, orgId, project.id, ownerId, 'owner', ownerId);
+    const member = await createUser(db, { orgId, role: 'member', name: `${marker} ${name} ${role}` });
+    await addProjectMember(db, orgId, project.id, member.id, role, ownerId);
+    const connection = await insertConnectionRow(db, orgId, project.id, { name: `${marker} ${name} db`, createdBy: ownerId });
+    await insertRunRow(db, orgId, project.id, { subjectId: connection.id, actorType: 'user', actorId: ownerId });
+    ids.push(project.id);
+  }
+  const { key, id } = await createProjectKey(db, { orgId, projectId: ids[0], scopes: [...projectScopes], rateLimitPerMinute: 1_000_000, name: `${marker} project key` });
+  return { projectId: ids[0], otherProjectId: ids[1], projectKey: key, projectKeyId: id };
 }
 
 /** A session of the user in the org, inserted the way login does (hash stored, token returned). */
@@ -80,12 +104,13 @@ export async function seedTenant(db: pg.Pool, marker: string): Promise<Tenant> {
      VALUES ($1, 'user', $2, 'api_key.created', 'api_key', $3, $4), ($1, 'system', NULL, 'webhook.disabled', 'webhook', $5, '{}')`,
     [org.id, owner.id, keyId, { name: `${marker} key` }, hooks[0].id],
   );
+  const ops = await seedOps(db, org.id, marker, owner.id);
   const session = await insertSession(db, owner.id, org.id);
   // Identity-provider organisations linked to this one (JWT sign-in).
   for (const ext of ['web', 'mobile']) {
     await db.query('INSERT INTO identity_org_links (org_id, issuer, external_org_id) VALUES ($1, $2, $3)', [org.id, 'https://idp.example.test', `${marker}_${ext}`]);
   }
-  return { orgId: org.id, slug: org.slug, marker, owner, key, keyId, session, webhookSecrets: hooks.map((h) => h.secret) };
+  return { orgId: org.id, slug: org.slug, marker, owner, key, keyId, session, webhookSecrets: hooks.map((h) => h.secret), ops };
 }
 
 /** Puts back what a run of deletions took: two webhook subscriptions with deliveries. */

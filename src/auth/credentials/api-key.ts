@@ -20,7 +20,7 @@ export const apiKeyScheme: CredentialScheme = {
     if (row.status === 'revoked') throw invalidCredential('The API key has been revoked');
     if (row.status === 'expired') throw invalidCredential('The API key has expired');
     return {
-      principal: { kind: 'api_key', orgId: row.org_id, projectId: null, keyId: row.key_id, scopes: row.scopes },
+      principal: { kind: 'api_key', orgId: row.org_id, projectId: row.project_id, keyId: row.key_id, scopes: row.scopes },
       org: row.org,
       rateLimit: {
         admitted: row.admitted,

@@ -1,0 +1,76 @@
+// Ops factories (seed 002): projects, members, project keys, and connection and run rows written
+// straight to the database (migration 11's tables) — for tests that need them to exist, not to be
+// made through the API (the API under test is what they assert on).
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import { generateApiKey } from '../../src/auth/api-key-format';
+
+type Db = pg.Pool | pg.PoolClient;
+export type ProjectRole = 'owner' | 'admin' | 'developer' | 'viewer';
+export type RunStatus = 'queued' | 'running' | 'cancelling' | 'succeeded' | 'failed' | 'cancelled';
+
+const unique = () => randomBytes(4).toString('hex');
+
+export async function createProject(db: Db, orgId: string, opts: { name?: string; description?: string; createdBy?: string | null } = {}) {
+  const { rows } = await db.query<{ id: string; name: string }>(
+    'INSERT INTO projects (org_id, name, description, created_by) VALUES ($1, $2, $3, $4) RETURNING id, name',
+    [orgId, opts.name ?? `Project ${unique()}`, opts.description ?? '', opts.createdBy ?? null],
+  );
+  return rows[0];
+}
+
+/** A project role for a user who is already a member of the organisation. */
+export async function addProjectMember(db: Db, orgId: string, projectId: string, userId: string, role: ProjectRole, addedBy: string | null = null) {
+  await db.query('INSERT INTO project_members (org_id, project_id, user_id, role, added_by) VALUES ($1, $2, $3, $4, $5)', [orgId, projectId, userId, role, addedBy]);
+}
+
+/** An API key bound to a project; returns the plaintext key. */
+export async function createProjectKey(db: Db, opts: { orgId: string; projectId: string; scopes: string[]; name?: string; rateLimitPerMinute?: number }) {
+  const { key, prefix, hash } = generateApiKey();
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO api_keys (org_id, project_id, name, prefix, key_hash, scopes, rate_limit_per_minute) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [opts.orgId, opts.projectId, opts.name ?? 'project key', prefix, hash, opts.scopes, opts.rateLimitPerMinute ?? 60],
+  );
+  return { id: rows[0].id, key };
+}
+
+/**
+ * A connection row (no password: password_encrypted NULL, so no key is needed). The host is never
+ * connected to by this factory; tests that connect pass a real one.
+ */
+export async function insertConnectionRow(
+  db: Db,
+  orgId: string,
+  projectId: string,
+  opts: { name?: string; environment?: 'development' | 'staging' | 'production'; host?: string; port?: number; database?: string; username?: string; readOnly?: boolean; createdBy?: string | null } = {},
+) {
+  const { rows } = await db.query<{ id: string; name: string }>(
+    `INSERT INTO connections (org_id, project_id, name, environment, host, port, database, username, read_only, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id, name`,
+    [orgId, projectId, opts.name ?? `Connection ${unique()}`, opts.environment ?? 'development', opts.host ?? 'db.example.test', opts.port ?? 5432,
+      opts.database ?? 'app', opts.username ?? 'app', opts.readOnly ?? false, opts.createdBy ?? null],
+  );
+  return rows[0];
+}
+
+/** A run row in any status, started by the system unless an actor is given. */
+export async function insertRunRow(
+  db: Db,
+  orgId: string,
+  projectId: string,
+  opts: { kind?: string; subjectType?: string; subjectId?: string; status?: RunStatus; actorType?: 'user' | 'api_key' | 'system'; actorId?: string | null; params?: object } = {},
+) {
+  const status = opts.status ?? 'succeeded';
+  const started = status !== 'queued';
+  const finished = ['succeeded', 'failed', 'cancelled'].includes(status);
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO runs (org_id, project_id, kind, subject_type, subject_id, status, params, actor_type, actor_id,
+                       started_at, finished_at, error_code)
+     VALUES ($1, $2, $3, $4, coalesce($5, gen_random_uuid()), $6, $7, $8, $9,
+             CASE WHEN $10 THEN now() END, CASE WHEN $11 THEN now() END, CASE WHEN $6 = 'failed' THEN 'TEST_FAILURE' END)
+     RETURNING id`,
+    [orgId, projectId, opts.kind ?? 'introspect', opts.subjectType ?? 'connection', opts.subjectId ?? null, status, opts.params ?? {},
+      opts.actorType ?? 'system', opts.actorId ?? null, started, finished],
+  );
+  return rows[0];
+}

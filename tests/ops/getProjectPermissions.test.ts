@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { ROLE_PERMISSIONS } from '../../handlers/ops/permissions';
+import { asKey, asSession, projectKey, startProjectsWorld, type ProjectsWorld } from './projects-world';
+
+const MATRIX = {
+  owner: ['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read', 'connections.write', 'runs.cancel', 'project.update', 'members.manage', 'webhooks.write', 'project.delete'],
+  admin: ['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read', 'connections.write', 'runs.cancel', 'project.update', 'members.manage', 'webhooks.write'],
+  developer: ['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read', 'connections.write', 'runs.cancel'],
+  viewer: ['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read'],
+};
+
+describe('GET /api/v1/projects/{project_id}/permissions', () => {
+  let w: ProjectsWorld;
+  let id: string;
+  beforeAll(async () => {
+    w = await startProjectsWorld();
+    id = await w.newProject();
+  });
+  afterAll(() => w.h.close());
+  const get = (pid = id) => w.h.api.get(`/api/v1/projects/${pid}/permissions`);
+
+  it('the matrix is the helper’s (one truth) and written out here (a change is deliberate)', () => {
+    expect(ROLE_PERMISSIONS).toEqual(MATRIX);
+  });
+
+  it.each([
+    ['owner', 'owner', 'project_member'],
+    ['admin', 'admin', 'project_member'],
+    ['developer', 'developer', 'project_member'],
+    ['viewer', 'viewer', 'project_member'],
+    ['orgOwner', 'owner', 'organisation_role'],
+    ['orgAdmin', 'owner', 'organisation_role'],
+  ] as const)('a console %s: role %s from %s, with its permissions and the matrix', async (who, role, source) => {
+    const res = await asSession(get(), w.users[who].session).expect(200);
+    expect(res.body).toEqual({ project_id: id, role, role_source: source, permissions: MATRIX[role], roles: MATRIX });
+  });
+
+  it('an API key: the owner’s permissions its scopes allow, never members.manage', async () => {
+    const res = await asKey(get(), w.keys.write).expect(200);
+    expect(res.body).toMatchObject({ role: 'owner', role_source: 'credential' });
+    // projects:read, projects:write, connections:read, runs:read
+    expect(res.body.permissions).toEqual(['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read', 'project.update', 'webhooks.write', 'project.delete']);
+    const narrow = await asKey(get(), await projectKey(w, id, ['projects:read', 'runs:write'])).expect(200);
+    expect(narrow.body.permissions).toEqual(['project.read', 'members.read', 'webhooks.read', 'runs.cancel']);
+  });
+
+  it('not found (404) out of reach', async () => {
+    for (const t of [
+      asSession(get(), w.users.outsider.session),
+      asKey(get(), await projectKey(w, await w.newProject(), ['projects:read'])),
+      asKey(get(), w.other.key),
+      asKey(get(w.other.projectId), w.keys.read),
+      asKey(get(randomUUID()), w.keys.read),
+    ]) {
+      expect((await t.expect(404)).body.error).toBe('Project not found');
+    }
+  });
+
+  it('400 for a malformed id, 401 without a credential, 403 without projects:read', async () => {
+    const bad = await asKey(get('1'), w.keys.read).expect(400);
+    expect(bad.body.details).toContainEqual(expect.objectContaining({ loc: ['path', 'project_id'] }));
+    await get().expect(401);
+    await asKey(get(), w.keys.noProjects).expect(403);
+  });
+});
