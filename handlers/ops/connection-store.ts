@@ -5,14 +5,13 @@ import type { Principal } from '../../src/auth/principal';
 import type { Sql } from '../../src/db/sql';
 import { notFound } from '../../src/errors';
 import { CONNECTION_COLUMNS, type ConnectionListRow } from './connection-row';
-import { reachableProjects } from './permissions';
+import { reachableProjects, reachableProjectsSql } from './permissions';
 
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
-/** reachableProjects() as a fragment for src/db/sql.ts (it has at most one parameter). */
+/** reachableProjects() as a fragment for src/db/sql.ts. */
 export function reachableConnections(principal: Principal): Sql {
-  const { sql, params } = reachableProjects(principal, 'project_id', 1);
-  return { strings: sql.split('$1'), values: params };
+  return reachableProjectsSql(principal, 'project_id') ?? { strings: ['true'], values: [] };
 }
 
 export async function findConnection(

@@ -40,7 +40,7 @@ export interface Tenant {
   ops: { projectId: string; otherProjectId: string; projectKey: string; projectKeyId: string };
 }
 
-/** Two projects, each with a member (a console member of the org), a connection and a finished run. */
+/** Two projects, each with a member (a console member of the org), a connection, a finished run with an event, and a project webhook. */
 async function seedOps(db: pg.Pool, orgId: string, marker: string, ownerId: string): Promise<Tenant['ops']> {
   const ids: string[] = [];
   for (const [name, role] of [['Billing', 'developer'], ['Analytics', 'viewer']] as const) {
@@ -49,7 +49,13 @@ async function seedOps(db: pg.Pool, orgId: string, marker: string, ownerId: stri
     const member = await createUser(db, { orgId, role: 'member', name: `${marker} ${name} ${role}` });
     await addProjectMember(db, orgId, project.id, member.id, role, ownerId);
     const connection = await insertConnectionRow(db, orgId, project.id, { name: `${marker} ${name} db`, createdBy: ownerId });
-    await insertRunRow(db, orgId, project.id, { subjectId: connection.id, actorType: 'user', actorId: ownerId });
+    const run = await insertRunRow(db, orgId, project.id, { subjectId: connection.id, actorType: 'user', actorId: ownerId });
+    await db.query(
+      `WITH seq AS (UPDATE runs SET last_event_seq = last_event_seq + 1 WHERE id = $1 RETURNING last_event_seq)
+       INSERT INTO run_events (run_id, seq, level, message) SELECT $1, last_event_seq, 'info', $2 FROM seq`,
+      [run.id, `${marker} ${name} introspected`],
+    );
+    await insertWebhook(db, orgId, { projectId: project.id, events: ['run.succeeded', 'run.failed'], description: `${marker} ${name} hook` });
     ids.push(project.id);
   }
   const { key, id } = await createProjectKey(db, { orgId, projectId: ids[0], scopes: [...projectScopes], rateLimitPerMinute: 1_000_000, name: `${marker} project key` });
@@ -64,12 +70,12 @@ export async function insertSession(db: pg.Pool, userId: string, orgId: string):
 }
 
 /** A subscription written straight to the database (the URL never resolves: nothing is delivered). */
-export async function insertWebhook(db: pg.Pool, orgId: string, opts: { events?: string[]; url?: string; description?: string } = {}) {
+export async function insertWebhook(db: pg.Pool, orgId: string, opts: { events?: string[]; url?: string; description?: string; projectId?: string } = {}) {
   const id = randomUUID();
   const secret = generateSecret();
   await db.query(
-    `INSERT INTO webhook_endpoints (id, org_id, url, events, description, secret_encrypted) VALUES ($1, $2, $3, $4, $5, $6)`,
-    [id, orgId, opts.url ?? `https://hooks.invalid/${id}`, opts.events ?? ['client.created', 'ticket.created'], opts.description ?? '', encryptSecret(DEVELOPMENT_SECRETS_KEY, id, secret)],
+    `INSERT INTO webhook_endpoints (id, org_id, url, events, description, secret_encrypted, project_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [id, orgId, opts.url ?? `https://hooks.invalid/${id}`, opts.events ?? ['client.created', 'ticket.created'], opts.description ?? '', encryptSecret(DEVELOPMENT_SECRETS_KEY, id, secret), opts.projectId ?? null],
   );
   return { id, secret };
 }
@@ -115,7 +121,7 @@ export async function seedTenant(db: pg.Pool, marker: string): Promise<Tenant> {
 
 /** Puts back what a run of deletions took: two webhook subscriptions with deliveries. */
 export async function topUp(db: pg.Pool, t: Tenant): Promise<void> {
-  const { rows } = await db.query('SELECT count(*)::int AS n FROM webhook_endpoints WHERE org_id = $1', [t.orgId]);
+  const { rows } = await db.query('SELECT count(*)::int AS n FROM webhook_endpoints WHERE org_id = $1 AND project_id IS NULL', [t.orgId]);
   if (rows[0].n >= 2) return;
   for (let i = rows[0].n; i < 2; i++) t.webhookSecrets.push((await insertWebhook(db, t.orgId, { description: `${t.marker} again` })).secret);
   await createClient(db, t.orgId, { nom: `${t.marker} Claes` }); // one more event, so the new ones have deliveries

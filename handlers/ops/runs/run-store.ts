@@ -6,17 +6,14 @@ import type { components } from '../../../generated/openapi-types';
 import type { Principal } from '../../../src/auth/principal';
 import type { Sql } from '../../../src/db/sql';
 import { notFound } from '../../../src/errors';
-import { reachableProjects } from '../permissions';
+import { reachableProjects, reachableProjectsSql } from '../permissions';
 
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 export type RunJson = components['schemas']['Run'];
 
 /** reachableProjects' condition as a sql`` fragment (its $1… renumbered by the list helper). */
 export function reachableFragment(principal: Principal, column: string): Sql {
-  const { sql, params } = reachableProjects(principal, column, 1);
-  const parts = sql.split(/\$\d+/);
-  const order = [...sql.matchAll(/\$(\d+)/g)].map((m) => params[Number(m[1]) - 1]);
-  return { strings: parts, values: order };
+  return reachableProjectsSql(principal, column) ?? { strings: ['true'], values: [] };
 }
 
 /** The run, or 404 when it is not in the caller's reach. */
