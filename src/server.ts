@@ -99,6 +99,7 @@ async function main(): Promise<void> {
     '',
     `Aura API listening on ${running.url}`,
     `  Docs:     ${running.url}/docs   (Authorize with an API key, then "Try it out")`,
+    `  GraphiQL: ${running.url}/graphql   (paste your key in the Headers tab)`,
     `  Spec:     ${running.url}/openapi.json`,
     `  Health:   ${running.url}/health`,
     running.demo ? demoBanner(running.url, running.demo, demoScopes(modules)) : '',

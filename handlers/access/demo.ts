@@ -53,5 +53,6 @@ export function demoBanner(url: string, demo: DemoResult, scopes: readonly strin
     `  API key:  ${demo.key}`,
     '            (shown this once; only its SHA-256 is stored)',
     `  Try it:   curl -H "X-API-Key: ${demo.key}" "${url}/api/v1/produits?actif=true&limit=10"`,
+    `  Ops:      curl -H "Authorization: Bearer ${demo.key}" "${url}/api/v1/connections"   (then POST …/{id}/introspect)`,
   ].join('\n');
 }
