@@ -64,11 +64,11 @@ async function classify(
   const pk = keyObject(t.key, (i) => `t.${quoteIdent(t.key[i])}`, values);
   const base = values.length;
   const res = await target.query<{ ord: number; pk: string; cur: string; is_after: boolean | null; is_before: boolean | null }>(
-    `SELECT u.ord::int AS ord, ${pk}::text AS pk, to_jsonb(t.*)::text AS cur,
-            to_jsonb(t.*) = u.a::jsonb AS is_after, to_jsonb(t.*) = u.b::jsonb AS is_before
+    `SELECT u.ord::int AS ord, ${pk}::text AS pk, c.cur::text AS cur, c.cur = u.a::jsonb AS is_after, c.cur = u.b::jsonb AS is_before
        FROM unnest($${base + 1}::text[], $${base + 2}::text[], $${base + 3}::text[]) WITH ORDINALITY AS u(pk, b, a, ord)
       CROSS JOIN LATERAL jsonb_populate_record(NULL::${tableSql}, u.pk::jsonb) AS p
        JOIN ${tableSql} AS t ON ${keyMatch(t.key, 't', 'p')}
+      CROSS JOIN LATERAL (SELECT to_jsonb(t.*) AS cur) AS c
         FOR UPDATE OF t`,
     [...values, batch.map((r) => r.pk), batch.map((r) => r.before), batch.map((r) => r.after)],
   );
