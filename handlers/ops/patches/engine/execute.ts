@@ -21,8 +21,17 @@ export interface ExecuteOptions {
   orgId: string;
   patchId: string;
   runId?: string | null;
-  /** Test seam: runs after the images are committed and before the target COMMIT (the in-doubt window). */
+  /** Test seams (crash tests stop the process at each step); never set in production. */
+  hooks?: ExecuteHooks;
+}
+
+export interface ExecuteHooks {
+  /** The statement ran and passed the guards; nothing is committed anywhere yet. */
+  afterStatement?: () => Promise<void>;
+  /** The images are committed to the API; the target is not (the in-doubt window). */
   beforeTargetCommit?: () => Promise<void>;
+  /** The target committed; the API does not know yet. */
+  afterTargetCommit?: () => Promise<void>;
 }
 
 export interface ExecuteResult {
@@ -61,6 +70,7 @@ export async function executePatch(target: pg.Client, api: pg.Pool, patch: Canon
     await beginPatchTransaction(target);
     const txid = (await target.query<{ txid: string }>('SELECT txid_current()::text AS txid')).rows[0].txid;
     changes = await runGuarded(target, patch);
+    await opts.hooks?.afterStatement?.();
     if (!(await prepareExecution(api, executionId, txid, changes)))
       throw new PatchRunError('EXECUTION_ABORTED', 'the execution was decided aborted while it ran; nothing was changed');
   } catch (err) {
@@ -72,7 +82,7 @@ export async function executePatch(target: pg.Client, api: pg.Pool, patch: Canon
 
   // Step 4: the images are safe; from here a failure without the server's answer is in doubt.
   try {
-    if (opts.beforeTargetCommit) await opts.beforeTargetCommit();
+    await opts.hooks?.beforeTargetCommit?.();
     await target.query('COMMIT');
   } catch (err) {
     const answered = typeof (err as { code?: string }).code === 'string' && !/^(08|57P)/.test((err as { code: string }).code);
@@ -85,6 +95,7 @@ export async function executePatch(target: pg.Client, api: pg.Pool, patch: Canon
     }
     throw new PatchRunError('IN_DOUBT', 'the target commit did not answer; reconcile decides', { execution_id: executionId });
   }
+  await opts.hooks?.afterTargetCommit?.();
   await decideExecution(api, executionId, 'committed', 'commit');
   return { execution_id: executionId, affected_rows: changes.length, content_hash: hash };
 }

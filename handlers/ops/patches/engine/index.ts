@@ -6,6 +6,7 @@ export { contentHash } from './content-hash';
 export { parseWhere, type ParsedWhere } from './where';
 export { parseTableName, quoteTable, type TableName } from './identifiers';
 export { dryRunPatch, DRY_RUN_SAMPLE_SIZE, type DryRunResult, type RowImage } from './dry-run';
-export { executePatch, type ExecuteOptions, type ExecuteResult } from './execute';
+export { executePatch, type ExecuteHooks, type ExecuteOptions, type ExecuteResult } from './execute';
 export { reconcileExecution, type ReconcileResult } from './reconcile';
 export { rollbackExecution, type RollbackOptions, type RollbackResult, type RollbackConflict } from './rollback';
+export { loadPatch, type StoredPatch } from './patch-row';

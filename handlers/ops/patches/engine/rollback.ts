@@ -10,6 +10,7 @@
 import type pg from 'pg';
 import { decideExecution, loadExecution, prepareExecution, readChanges, startExecution, type ChangeRow } from './change-store';
 import { PatchRunError } from './errors';
+import type { ExecuteHooks } from './execute';
 import { quoteIdent, quoteTable } from './identifiers';
 import { loadPatchTarget } from './patch-row';
 import { keyMatch, keyObject } from './statement';
@@ -21,8 +22,8 @@ export interface RollbackOptions {
   runId?: string | null;
   force?: boolean;
   dryRun?: boolean;
-  /** Test seam, as in execute. */
-  beforeTargetCommit?: () => Promise<void>;
+  /** Test seams, as in execute. */
+  hooks?: ExecuteHooks;
 }
 
 export interface RollbackConflict {
@@ -164,6 +165,7 @@ export async function rollbackExecution(target: pg.Client, api: pg.Pool, executi
       reinserted += plan.reinsert.length;
       changes = changes.concat(await apply(target, t, tableSql, plan));
     }
+    await opts.hooks?.afterStatement?.();
     if (dryRun || rbId === null) {
       await rollbackQuietly(target);
     } else if (!(await prepareExecution(api, rbId, txid, changes, { conflicts: tally.conflicts }))) {
@@ -178,7 +180,7 @@ export async function rollbackExecution(target: pg.Client, api: pg.Pool, executi
 
   if (rbId) {
     try {
-      if (opts.beforeTargetCommit) await opts.beforeTargetCommit();
+      await opts.hooks?.beforeTargetCommit?.();
       await target.query('COMMIT');
     } catch (err) {
       const code = (err as { code?: string }).code;
@@ -190,6 +192,7 @@ export async function rollbackExecution(target: pg.Client, api: pg.Pool, executi
       }
       throw new PatchRunError('IN_DOUBT', 'the target commit did not answer; reconcile decides', { execution_id: rbId });
     }
+    await opts.hooks?.afterTargetCommit?.();
     await decideExecution(api, rbId, 'committed', 'commit');
   }
   return {
