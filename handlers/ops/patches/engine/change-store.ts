@@ -23,6 +23,26 @@ export interface ExecutionRow {
 
 const BATCH = 5000;
 
+/**
+ * Images as one JSON array parameter, built by concatenating their jsonb texts (already valid
+ * JSON): no parse, no escaping. node-postgres's text[] encoding escapes every element and was
+ * the slowest part of a 100k-row patch. SQL reads it with jsonb_array_elements.
+ */
+export function imagesJson(rows: ChangeRow[]): string {
+  return `[${rows.map((r) => `{"pk":${r.pk},"b":${r.before ?? 'null'},"a":${r.after ?? 'null'}}`).join(',')}]`;
+}
+
+/** `[t1, t2…]` from jsonb texts. */
+export function jsonArray(texts: string[]): string {
+  return `[${texts.join(',')}]`;
+}
+
+/** FROM-clause rows u(ord, pk, b, a) of an imagesJson parameter; b and a are SQL NULL where absent. */
+export function imagesFrom(param: string): string {
+  return `jsonb_array_elements(${param}::jsonb) WITH ORDINALITY AS u0(x, ord)
+    CROSS JOIN LATERAL (SELECT u0.ord, u0.x->'pk' AS pk, NULLIF(u0.x->'b', 'null'::jsonb) AS b, NULLIF(u0.x->'a', 'null'::jsonb) AS a) AS u`;
+}
+
 export async function startExecution(
   api: pg.Pool,
   e: { orgId: string; patchId: string; runId: string | null; kind: 'execute' | 'rollback'; contentHash: string; revertsExecutionId?: string; forced?: boolean },
@@ -70,10 +90,8 @@ export async function prepareExecution(
     for (let i = 0; i < changes.length; i += BATCH) {
       const batch = changes.slice(i, i + BATCH);
       await c.query(
-        `INSERT INTO patch_changes (execution_id, ord, pk, before, after)
-         SELECT $1, $2 + u.ord, u.pk::jsonb, u.b::jsonb, u.a::jsonb
-           FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS u(pk, b, a, ord)`,
-        [executionId, i, batch.map((r) => r.pk), batch.map((r) => r.before), batch.map((r) => r.after)],
+        `INSERT INTO patch_changes (execution_id, ord, pk, before, after) SELECT $1, $2 + u.ord, u.pk, u.b, u.a FROM ${imagesFrom('$3')}`,
+        [executionId, i, imagesJson(batch)],
       );
     }
     await c.query('COMMIT');

@@ -7,7 +7,7 @@
 //                the images: rows equal to their after-image and none equal to their before-image
 //                → committed; the reverse → aborted; anything else is left for a person.
 import type pg from 'pg';
-import { decideExecution, loadExecution, readChanges } from './change-store';
+import { decideExecution, imagesFrom, imagesJson, loadExecution, readChanges } from './change-store';
 import { quoteTable } from './identifiers';
 import { loadPatchTarget } from './patch-row';
 import { keyMatch } from './statement';
@@ -31,13 +31,13 @@ async function compareImages(target: pg.Client, api: pg.Pool, executionId: strin
     const t = quoteTable(table);
     const res = await target.query<{ informative: number; as_after: number; as_before: number }>(
       `SELECT count(*)::int AS informative,
-              count(*) FILTER (WHERE x.cur IS NOT DISTINCT FROM u.a::jsonb)::int AS as_after,
-              count(*) FILTER (WHERE x.cur IS NOT DISTINCT FROM u.b::jsonb)::int AS as_before
-         FROM unnest($1::text[], $2::text[], $3::text[]) AS u(pk, b, a)
-        CROSS JOIN LATERAL jsonb_populate_record(NULL::${t}, u.pk::jsonb) AS p
+              count(*) FILTER (WHERE x.cur IS NOT DISTINCT FROM u.a)::int AS as_after,
+              count(*) FILTER (WHERE x.cur IS NOT DISTINCT FROM u.b)::int AS as_before
+         FROM ${imagesFrom('$1')}
+        CROSS JOIN LATERAL jsonb_populate_record(NULL::${t}, u.pk) AS p
          LEFT JOIN LATERAL (SELECT to_jsonb(t.*) AS cur FROM ${t} AS t WHERE ${keyMatch(key, 't', 'p')}) AS x ON true
-        WHERE u.b::jsonb IS DISTINCT FROM u.a::jsonb`,
-      [batch.map((r) => r.pk), batch.map((r) => r.before), batch.map((r) => r.after)],
+        WHERE u.b IS DISTINCT FROM u.a`,
+      [imagesJson(batch)],
     );
     asAfter += res.rows[0].as_after;
     asBefore += res.rows[0].as_before;

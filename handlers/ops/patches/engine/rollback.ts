@@ -8,7 +8,9 @@
 // `force` restores conflicts too (overwrites the later change, or re-inserts a row deleted since).
 // `dryRun` does all of it and rolls the target back: the counts and conflicts are what would happen.
 import type pg from 'pg';
-import { decideExecution, loadExecution, prepareExecution, readChanges, startExecution, type ChangeRow } from './change-store';
+import {
+  decideExecution, imagesFrom, imagesJson, jsonArray, loadExecution, prepareExecution, readChanges, startExecution, type ChangeRow,
+} from './change-store';
 import { PatchRunError } from './errors';
 import type { ExecuteHooks } from './execute';
 import { quoteIdent, quoteTable } from './identifiers';
@@ -63,15 +65,14 @@ async function classify(
 ): Promise<Plan> {
   const values: (string | null)[] = [];
   const pk = keyObject(t.key, (i) => `t.${quoteIdent(t.key[i])}`, values);
-  const base = values.length;
   const res = await target.query<{ ord: number; pk: string; cur: string; is_after: boolean | null; is_before: boolean | null }>(
-    `SELECT u.ord::int AS ord, ${pk}::text AS pk, c.cur::text AS cur, c.cur = u.a::jsonb AS is_after, c.cur = u.b::jsonb AS is_before
-       FROM unnest($${base + 1}::text[], $${base + 2}::text[], $${base + 3}::text[]) WITH ORDINALITY AS u(pk, b, a, ord)
-      CROSS JOIN LATERAL jsonb_populate_record(NULL::${tableSql}, u.pk::jsonb) AS p
+    `SELECT u.ord::int AS ord, ${pk}::text AS pk, c.cur::text AS cur, c.cur = u.a AS is_after, c.cur = u.b AS is_before
+       FROM ${imagesFrom(`$${values.length + 1}`)}
+      CROSS JOIN LATERAL jsonb_populate_record(NULL::${tableSql}, u.pk) AS p
        JOIN ${tableSql} AS t ON ${keyMatch(t.key, 't', 'p')}
       CROSS JOIN LATERAL (SELECT to_jsonb(t.*) AS cur) AS c
         FOR UPDATE OF t`,
-    [...values, batch.map((r) => r.pk), batch.map((r) => r.before), batch.map((r) => r.after)],
+    [...values, imagesJson(batch)],
   );
   const found = new Map(res.rows.map((r) => [r.ord - 1, r]));
   const plan: Plan = { restore: [], reinsert: [], current: new Map() };
@@ -108,10 +109,10 @@ async function apply(target: pg.Client, t: TargetTable, tableSql: string, plan: 
     const pk = keyObject(t.key, (i) => `aur_t.${quoteIdent(t.key[i])}`, values);
     const res = await target.query<{ pk: string; after: string }>(
       `UPDATE ${tableSql} AS aur_t SET ${sets.join(', ')}
-         FROM unnest($${values.length + 1}::text[]) AS u(b) CROSS JOIN LATERAL jsonb_populate_record(NULL::${tableSql}, u.b::jsonb) AS p
+         FROM jsonb_array_elements($${values.length + 1}::jsonb) AS u(b) CROSS JOIN LATERAL jsonb_populate_record(NULL::${tableSql}, u.b) AS p
         WHERE ${keyMatch(t.key, 'aur_t', 'p')}
        RETURNING ${pk}::text AS pk, to_jsonb(aur_t.*)::text AS after`,
-      [...values, plan.restore],
+      [...values, jsonArray(plan.restore)],
     );
     for (const r of res.rows) out.push({ pk: r.pk, before: plan.current.get(r.pk) ?? null, after: r.after });
   }
@@ -122,9 +123,9 @@ async function apply(target: pg.Client, t: TargetTable, tableSql: string, plan: 
     const res = await target.query<{ pk: string; after: string }>(
       `INSERT INTO ${tableSql} AS aur_t (${cols.join(', ')}) OVERRIDING SYSTEM VALUE
        SELECT ${cols.map((c) => `p.${c}`).join(', ')}
-         FROM unnest($${values.length + 1}::text[]) AS u(b) CROSS JOIN LATERAL jsonb_populate_record(NULL::${tableSql}, u.b::jsonb) AS p
+         FROM jsonb_array_elements($${values.length + 1}::jsonb) AS u(b) CROSS JOIN LATERAL jsonb_populate_record(NULL::${tableSql}, u.b) AS p
        RETURNING ${pk}::text AS pk, to_jsonb(aur_t.*)::text AS after`,
-      [...values, plan.reinsert],
+      [...values, jsonArray(plan.reinsert)],
     );
     for (const r of res.rows) out.push({ pk: r.pk, before: null, after: r.after });
   }
