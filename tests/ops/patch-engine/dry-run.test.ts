@@ -121,6 +121,13 @@ describe('dry-run surfaces target errors with stable codes and no server text', 
     await t.other.query('DROP OPERATOR shop.= (shop.money2, shop.money2)');
   });
 
+  it('an all-rows patch runs only with allow_all_rows, and then takes every row', async () => {
+    await expect(patchOf({ table: 'shop.items', operation: 'delete', where: '', max_rows: 1000 })).rejects.toMatchObject({ field: 'where', code: 'ALL_ROWS_NOT_ALLOWED' });
+    const r = await dryRunPatch(t.client, await patchOf({ table: 'shop.items', operation: 'delete', where: '', allow_all_rows: true, max_rows: 1000 }));
+    expect(r.affected_rows).toBe(100);
+    expect((await t.other.query('SELECT count(*)::int AS n FROM shop.items')).rows[0].n).toBe(100);
+  });
+
   it('values are bind parameters: SQL in a value is stored as text', async () => {
     const r = await dryRunPatch(t.client, await patchOf({ table: 'shop.items', operation: 'update', set: { note: "x'; DROP TABLE shop.items; --" }, where: 'id = 3', max_rows: 1 }));
     expect(r.sample[0].after!.note).toBe("x'; DROP TABLE shop.items; --");

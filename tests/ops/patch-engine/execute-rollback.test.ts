@@ -1,5 +1,5 @@
 // Execute and rollback on real targets, with the images in the API's database.
-import { executePatch, PatchRunError, rollbackExecution } from '../../../handlers/ops/patches/engine';
+import { executePatch, loadPatch, PatchRunError, rollbackExecution } from '../../../handlers/ops/patches/engine';
 import { ITEMS_SQL } from './fixtures';
 import { checksum, closeApiWorld, closeTarget, createApiWorld, createTarget, executionState, storePatch, type ApiWorld, type Target } from './world';
 
@@ -49,6 +49,13 @@ describe('execute then rollback over 100,000 rows', () => {
     expect(await checksum(t.other, 'shop.items')).toBe(original);
     expect(await executionState(w, rb.execution_id!)).toMatchObject({ state: 'committed', changes: 90_000 });
 
+  });
+
+  it('a stored patch altered outside the engine no longer matches its hash and is refused', async () => {
+    const { id } = await storePatch(w, { table: 'shop.items', operation: 'update', set: { qty: 1 }, where: 'id = 6', max_rows: 1 });
+    await expect(loadPatch(w.pool, id)).resolves.toMatchObject({ id, patch: { where: 'id = 6' } });
+    await w.pool.query(`UPDATE patches SET where_sql = 'id > 6' WHERE id = $1`, [id]);
+    await expect(loadPatch(w.pool, id)).rejects.toMatchObject({ code: 'PATCH_CHANGED' });
   });
 
   it('a patch executes once', async () => {
