@@ -62,6 +62,9 @@ CREATE TABLE patch_executions (
   forced                boolean NOT NULL DEFAULT false,
   -- Rollback: rows left alone because they changed since ([{pk, reason}]).
   conflicts             jsonb NOT NULL DEFAULT '[]',
+  -- The target session's output settings when the images were taken (TimeZone, IntervalStyle,
+  -- lc_monetary): rollback and reconcile compare rows under the same ones.
+  session_settings      jsonb NOT NULL DEFAULT '{}',
   error_code            text,
   error_details         jsonb,
   created_at            timestamptz NOT NULL DEFAULT now(),
@@ -80,13 +83,14 @@ CREATE UNIQUE INDEX patch_executions_one_rollback_idx ON patch_executions (rever
 CREATE INDEX patch_executions_patch_idx ON patch_executions (patch_id, created_at);
 CREATE INDEX patch_executions_undecided_idx ON patch_executions (created_at) WHERE state IN ('started', 'prepared');
 
--- One changed row: its key, and the whole row before and after (to_jsonb of the row; NULL after
--- a DELETE, NULL before a rollback's re-insert).
+-- One changed row: its key, and the whole row before and after (row_to_json of the row; NULL after
+-- a DELETE, NULL before a rollback's re-insert). json, not jsonb: json keeps a json column's text
+-- exactly (whitespace, key order, duplicate keys), so a rollback writes back the same bytes.
 CREATE TABLE patch_changes (
   execution_id  uuid NOT NULL REFERENCES patch_executions (id) ON DELETE RESTRICT,
   ord           integer NOT NULL CHECK (ord >= 1),
   pk            jsonb NOT NULL,
-  before        jsonb,
-  after         jsonb,
+  before        json,
+  after         json,
   PRIMARY KEY (execution_id, ord)
 );

@@ -59,7 +59,10 @@ export async function closeTarget(t: Target | undefined): Promise<void> {
 
 /** md5 of the table's rows in key order: equal checksums, equal contents. */
 export async function checksum(c: pg.Client, table: string, orderBy = 'id'): Promise<string> {
-  const r = await c.query<{ md5: string | null }>(`SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY ${orderBy}), '')) AS md5 FROM ${table} t`);
+  // The alias is unlikely as a column name: `x::text` would read a column named x, not the row.
+  const r = await c.query<{ md5: string | null }>(
+    `SELECT md5(coalesce(string_agg(cs_row::text, E'\\n' ORDER BY ${orderBy}), '')) AS md5 FROM ${table} AS cs_row`,
+  );
   return r.rows[0].md5!;
 }
 

@@ -1,5 +1,5 @@
 // The API database's side of the two-commit protocol: executions and their row images
-// (sql/migrations/17_patches.sql). Images travel as jsonb text end to end, never parsed here.
+// (sql/migrations/17_patches.sql). Images travel as json text end to end, never parsed here.
 import type pg from 'pg';
 import { PatchRunError } from './errors';
 
@@ -19,28 +19,32 @@ export interface ExecutionRow {
   target_txid: string | null;
   affected_rows: number | null;
   content_hash: string;
+  session_settings: Record<string, string>;
 }
 
 const BATCH = 5000;
 
 /**
- * Images as one JSON array parameter, built by concatenating their jsonb texts (already valid
- * JSON): no parse, no escaping. node-postgres's text[] encoding escapes every element and was
- * the slowest part of a 100k-row patch. SQL reads it with jsonb_array_elements.
+ * Images as one JSON array parameter, built by concatenating their texts (already valid JSON):
+ * no parse, no escaping. node-postgres's text[] encoding escapes every element and was the
+ * slowest part of a 100k-row patch. SQL reads it as json (not jsonb, which would normalise a
+ * json column's text) with json_array_elements.
  */
 export function imagesJson(rows: ChangeRow[]): string {
   return `[${rows.map((r) => `{"pk":${r.pk},"b":${r.before ?? 'null'},"a":${r.after ?? 'null'}}`).join(',')}]`;
 }
 
-/** `[t1, t2…]` from jsonb texts. */
+/** `[t1, t2…]` from json texts. */
 export function jsonArray(texts: string[]): string {
   return `[${texts.join(',')}]`;
 }
 
-/** FROM-clause rows u(ord, pk, b, a) of an imagesJson parameter; b and a are SQL NULL where absent. */
+/** FROM-clause rows u(ord, pk jsonb, b json, a json) of an imagesJson parameter; b and a are SQL NULL where absent. */
 export function imagesFrom(param: string): string {
-  return `jsonb_array_elements(${param}::jsonb) WITH ORDINALITY AS u0(x, ord)
-    CROSS JOIN LATERAL (SELECT u0.ord, u0.x->'pk' AS pk, NULLIF(u0.x->'b', 'null'::jsonb) AS b, NULLIF(u0.x->'a', 'null'::jsonb) AS a) AS u`;
+  return `json_array_elements(${param}::json) WITH ORDINALITY AS u0(x, ord)
+    CROSS JOIN LATERAL (SELECT u0.ord, (u0.x->'pk')::jsonb AS pk,
+      CASE WHEN json_typeof(u0.x->'b') = 'null' THEN NULL ELSE u0.x->'b' END AS b,
+      CASE WHEN json_typeof(u0.x->'a') = 'null' THEN NULL ELSE u0.x->'a' END AS a) AS u`;
 }
 
 export async function startExecution(
@@ -73,15 +77,16 @@ export async function prepareExecution(
   executionId: string,
   txid: string,
   changes: ChangeRow[],
-  extra: { conflicts?: unknown[] } = {},
+  extra: { conflicts?: unknown[]; sessionSettings?: Record<string, string> } = {},
 ): Promise<boolean> {
   const c = await api.connect();
   try {
     await c.query('BEGIN');
     const upd = await c.query(
-      `UPDATE patch_executions SET state = 'prepared', target_txid = $2, affected_rows = $3, conflicts = $4, prepared_at = now()
+      `UPDATE patch_executions SET state = 'prepared', target_txid = $2, affected_rows = $3, conflicts = $4, session_settings = $5,
+              prepared_at = now()
         WHERE id = $1 AND state = 'started'`,
-      [executionId, txid, changes.length, JSON.stringify(extra.conflicts ?? [])],
+      [executionId, txid, changes.length, JSON.stringify(extra.conflicts ?? []), JSON.stringify(extra.sessionSettings ?? {})],
     );
     if (upd.rowCount !== 1) {
       await c.query('ROLLBACK');
@@ -122,7 +127,8 @@ export async function decideExecution(
 
 export async function loadExecution(api: pg.Pool, executionId: string): Promise<ExecutionRow> {
   const res = await api.query<ExecutionRow>(
-    `SELECT id, org_id, patch_id, kind, state, reverts_execution_id, target_txid::text AS target_txid, affected_rows, content_hash
+    `SELECT id, org_id, patch_id, kind, state, reverts_execution_id, target_txid::text AS target_txid, affected_rows, content_hash,
+            session_settings
        FROM patch_executions WHERE id = $1`,
     [executionId],
   );

@@ -67,11 +67,11 @@ export async function executePatch(target: pg.Client, api: pg.Pool, patch: Canon
   // Steps 2–3: any failure here leaves the target unchanged.
   let changes: ChangeRow[];
   try {
-    await beginPatchTransaction(target);
+    const sessionSettings = await beginPatchTransaction(target);
     const txid = (await target.query<{ txid: string }>('SELECT txid_current()::text AS txid')).rows[0].txid;
     changes = await runGuarded(target, patch);
     await opts.hooks?.afterStatement?.();
-    if (!(await prepareExecution(api, executionId, txid, changes)))
+    if (!(await prepareExecution(api, executionId, txid, changes, { sessionSettings })))
       throw new PatchRunError('EXECUTION_ABORTED', 'the execution was decided aborted while it ran; nothing was changed');
   } catch (err) {
     await rollbackQuietly(target);

@@ -7,11 +7,12 @@
 //                the images: rows equal to their after-image and none equal to their before-image
 //                → committed; the reverse → aborted; anything else is left for a person.
 import type pg from 'pg';
-import { decideExecution, imagesFrom, imagesJson, loadExecution, readChanges } from './change-store';
-import { quoteTable } from './identifiers';
+import { decideExecution, imagesFrom, imagesJson, loadExecution, readChanges, type ExecutionRow } from './change-store';
+import { quoteTable, type TableName } from './identifiers';
 import { loadPatchTarget } from './patch-row';
 import { keyMatch } from './statement';
 import { mapTargetError } from './target-errors';
+import { beginPatchTransaction, rollbackQuietly } from './target-session';
 
 export interface ReconcileResult {
   execution_id: string;
@@ -21,8 +22,18 @@ export interface ReconcileResult {
   undecided?: { reason: 'transaction_in_progress' | 'rows_inconclusive'; rows_as_after?: number; rows_as_before?: number };
 }
 
-async function compareImages(target: pg.Client, api: pg.Pool, executionId: string, patchId: string) {
-  const { table } = await loadPatchTarget(api, patchId);
+async function compareImages(target: pg.Client, api: pg.Pool, e: ExecutionRow) {
+  const { table } = await loadPatchTarget(api, e.patch_id);
+  // Read-only in effect, under the settings the images were rendered with; always rolled back.
+  await beginPatchTransaction(target, e.session_settings);
+  try {
+    return await countMatches(target, api, e.id, table);
+  } finally {
+    await rollbackQuietly(target);
+  }
+}
+
+async function countMatches(target: pg.Client, api: pg.Pool, executionId: string, table: TableName) {
   let asAfter = 0;
   let asBefore = 0;
   let informative = 0;
@@ -31,12 +42,12 @@ async function compareImages(target: pg.Client, api: pg.Pool, executionId: strin
     const t = quoteTable(table);
     const res = await target.query<{ informative: number; as_after: number; as_before: number }>(
       `SELECT count(*)::int AS informative,
-              count(*) FILTER (WHERE x.cur IS NOT DISTINCT FROM u.a)::int AS as_after,
-              count(*) FILTER (WHERE x.cur IS NOT DISTINCT FROM u.b)::int AS as_before
+              count(*) FILTER (WHERE x.cur IS NOT DISTINCT FROM u.a::jsonb)::int AS as_after,
+              count(*) FILTER (WHERE x.cur IS NOT DISTINCT FROM u.b::jsonb)::int AS as_before
          FROM ${imagesFrom('$1')}
         CROSS JOIN LATERAL jsonb_populate_record(NULL::${t}, u.pk) AS p
          LEFT JOIN LATERAL (SELECT to_jsonb(t.*) AS cur FROM ${t} AS t WHERE ${keyMatch(key, 't', 'p')}) AS x ON true
-        WHERE u.b IS DISTINCT FROM u.a`,
+        WHERE u.b::jsonb IS DISTINCT FROM u.a::jsonb`,
       [imagesJson(batch)],
     );
     asAfter += res.rows[0].as_after;
@@ -67,7 +78,7 @@ export async function reconcileExecution(
         return { execution_id: e.id, state: st, decided_by: 'txid_status' };
       }
     }
-    const { asAfter, asBefore, informative } = await compareImages(target, api, e.id, e.patch_id);
+    const { asAfter, asBefore, informative } = await compareImages(target, api, e);
     let decided: 'committed' | 'aborted' | undefined;
     if (asAfter > 0 && asBefore === 0) decided = 'committed';
     else if (asBefore > 0 && asAfter === 0) decided = 'aborted';

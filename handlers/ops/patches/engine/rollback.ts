@@ -3,7 +3,7 @@
 // and itself undone). Each changed row is locked and classified against its images:
 //   update: still equal to its after-image → restored to its before-image; equal to its
 //           before-image → already restored, left alone; changed or deleted since → a conflict.
-//   delete: absent → re-inserted from its before-image (jsonb_populate_record); present and equal
+//   delete: absent → re-inserted from its before-image (json_populate_record); present and equal
 //           to its before-image → already restored; present otherwise → a conflict.
 // `force` restores conflicts too (overwrites the later change, or re-inserts a row deleted since).
 // `dryRun` does all of it and rolls the target back: the counts and conflicts are what would happen.
@@ -66,11 +66,11 @@ async function classify(
   const values: (string | null)[] = [];
   const pk = keyObject(t.key, (i) => `t.${quoteIdent(t.key[i])}`, values);
   const res = await target.query<{ ord: number; pk: string; cur: string; is_after: boolean | null; is_before: boolean | null }>(
-    `SELECT u.ord::int AS ord, ${pk}::text AS pk, c.cur::text AS cur, c.cur = u.a AS is_after, c.cur = u.b AS is_before
+    `SELECT u.ord::int AS ord, ${pk}::text AS pk, c.cur::text AS cur, c.cur::jsonb = u.a::jsonb AS is_after, c.cur::jsonb = u.b::jsonb AS is_before
        FROM ${imagesFrom(`$${values.length + 1}`)}
       CROSS JOIN LATERAL jsonb_populate_record(NULL::${tableSql}, u.pk) AS p
        JOIN ${tableSql} AS t ON ${keyMatch(t.key, 't', 'p')}
-      CROSS JOIN LATERAL (SELECT to_jsonb(t.*) AS cur) AS c
+      CROSS JOIN LATERAL (SELECT row_to_json(t.*) AS cur) AS c
         FOR UPDATE OF t`,
     [...values, imagesJson(batch)],
   );
@@ -109,9 +109,9 @@ async function apply(target: pg.Client, t: TargetTable, tableSql: string, plan: 
     const pk = keyObject(t.key, (i) => `aur_t.${quoteIdent(t.key[i])}`, values);
     const res = await target.query<{ pk: string; after: string }>(
       `UPDATE ${tableSql} AS aur_t SET ${sets.join(', ')}
-         FROM jsonb_array_elements($${values.length + 1}::jsonb) AS u(b) CROSS JOIN LATERAL jsonb_populate_record(NULL::${tableSql}, u.b) AS p
+         FROM json_array_elements($${values.length + 1}::json) AS u(b) CROSS JOIN LATERAL json_populate_record(NULL::${tableSql}, u.b) AS p
         WHERE ${keyMatch(t.key, 'aur_t', 'p')}
-       RETURNING ${pk}::text AS pk, to_jsonb(aur_t.*)::text AS after`,
+       RETURNING ${pk}::text AS pk, row_to_json(aur_t.*)::text AS after`,
       [...values, jsonArray(plan.restore)],
     );
     for (const r of res.rows) out.push({ pk: r.pk, before: plan.current.get(r.pk) ?? null, after: r.after });
@@ -123,8 +123,8 @@ async function apply(target: pg.Client, t: TargetTable, tableSql: string, plan: 
     const res = await target.query<{ pk: string; after: string }>(
       `INSERT INTO ${tableSql} AS aur_t (${cols.join(', ')}) OVERRIDING SYSTEM VALUE
        SELECT ${cols.map((c) => `p.${c}`).join(', ')}
-         FROM jsonb_array_elements($${values.length + 1}::jsonb) AS u(b) CROSS JOIN LATERAL jsonb_populate_record(NULL::${tableSql}, u.b) AS p
-       RETURNING ${pk}::text AS pk, to_jsonb(aur_t.*)::text AS after`,
+         FROM json_array_elements($${values.length + 1}::json) AS u(b) CROSS JOIN LATERAL json_populate_record(NULL::${tableSql}, u.b) AS p
+       RETURNING ${pk}::text AS pk, row_to_json(aur_t.*)::text AS after`,
       [...values, jsonArray(plan.reinsert)],
     );
     for (const r of res.rows) out.push({ pk: r.pk, before: null, after: r.after });
@@ -155,7 +155,8 @@ export async function rollbackExecution(target: pg.Client, api: pg.Pool, executi
   let reinserted = 0;
   try {
     const t = await describeTable(target, table);
-    await beginPatchTransaction(target);
+    // Rows render as they did when the images were taken (time zone, interval style, currency).
+    const sessionSettings = await beginPatchTransaction(target, exec.session_settings);
     const txid = (await target.query<{ txid: string }>('SELECT txid_current()::text AS txid')).rows[0].txid;
     for await (const batch of readChanges(api, exec.id)) {
       const key = Object.keys(JSON.parse(batch[0].pk) as object);
@@ -169,7 +170,7 @@ export async function rollbackExecution(target: pg.Client, api: pg.Pool, executi
     await opts.hooks?.afterStatement?.();
     if (dryRun || rbId === null) {
       await rollbackQuietly(target);
-    } else if (!(await prepareExecution(api, rbId, txid, changes, { conflicts: tally.conflicts }))) {
+    } else if (!(await prepareExecution(api, rbId, txid, changes, { conflicts: tally.conflicts, sessionSettings }))) {
       throw new PatchRunError('EXECUTION_ABORTED', 'the rollback was decided aborted while it ran; nothing was changed');
     }
   } catch (err) {

@@ -1,11 +1,12 @@
 // The patch's one statement on the target. Before-images are taken in the same statement that
 // changes the rows (PostgreSQL 13+; 18 would allow RETURNING old.*):
-//   WITH aur_old AS (SELECT key…, to_jsonb(t.*) FROM t WHERE … FOR UPDATE OF t),
-//        aur_new AS (UPDATE t … FROM aur_old WHERE key = aur_old.key RETURNING key…, before, to_jsonb(new row))
+//   WITH aur_old AS (SELECT key…, row_to_json(t.*) FROM t WHERE … FOR UPDATE OF t),
+//        aur_new AS (UPDATE t … FROM aur_old WHERE key = aur_old.key RETURNING key…, before, row_to_json(new row))
 // so the WHERE is evaluated once, and every changed row comes back with its image before and after.
 // Values in `set` are bind parameters; identifiers are quoted; the WHERE is the canonical,
-// allow-listed SQL from where.ts. Images come back as jsonb *text*: parsing them in JavaScript
-// would round big numbers.
+// allow-listed SQL from where.ts. Images are row_to_json (json keeps a json column's exact text;
+// json_populate_record writes it back byte for byte) and come back as *text*: parsing them in
+// JavaScript would round big numbers.
 import { quoteIdent, quoteTable } from './identifiers';
 import type { CanonicalPatch, JsonValue } from './patch-spec';
 import type { TargetTable } from './target-table';
@@ -45,7 +46,7 @@ export function buildPatchStatement(p: CanonicalPatch, t: TargetTable, opts: { l
   const keyReturn = t.key.map((_, i) => `aur_old.aur_k${i}`).join(', ');
   const keyOrder = t.key.map((_, i) => `aur_k${i}`).join(', ');
   const limit = opts.limit !== undefined ? ` LIMIT ${Math.trunc(opts.limit)}` : '';
-  const old = `aur_old AS (SELECT ${keySelect}, to_jsonb(${rel}.*) AS aur_before FROM ${table} WHERE (${p.where})${limit} FOR UPDATE OF ${rel})`;
+  const old = `aur_old AS (SELECT ${keySelect}, row_to_json(${rel}.*) AS aur_before FROM ${table} WHERE (${p.where})${limit} FOR UPDATE OF ${rel})`;
   let change: string;
   if (p.operation === 'update') {
     const sets = Object.entries(p.set).map(([col, v]) => {
@@ -53,10 +54,10 @@ export function buildPatchStatement(p: CanonicalPatch, t: TargetTable, opts: { l
       return `${quoteIdent(col)} = $${values.length}`;
     });
     change = `aur_new AS (UPDATE ${table} AS aur_t SET ${sets.join(', ')} FROM aur_old WHERE ${keyJoin}
-      RETURNING ${keyReturn}, aur_old.aur_before, to_jsonb(aur_t.*) AS aur_after)`;
+      RETURNING ${keyReturn}, aur_old.aur_before, row_to_json(aur_t.*) AS aur_after)`;
   } else {
     change = `aur_new AS (DELETE FROM ${table} AS aur_t USING aur_old WHERE ${keyJoin}
-      RETURNING ${keyReturn}, aur_old.aur_before, NULL::jsonb AS aur_after)`;
+      RETURNING ${keyReturn}, aur_old.aur_before, NULL::json AS aur_after)`;
   }
   const pk = keyObject(t.key, (i) => `aur_k${i}`, values);
   const outer = opts.sample !== undefined
@@ -66,7 +67,7 @@ export function buildPatchStatement(p: CanonicalPatch, t: TargetTable, opts: { l
   return { text: `WITH ${old}, ${change} ${outer}`, values };
 }
 
-/** `t.k1 = p.k1 AND …` for joining the table to rows built by jsonb_populate_record. */
+/** `t.k1 = p.k1 AND …` for joining the table to rows built by json(b)_populate_record. */
 export function keyMatch(key: string[], left: string, right: string): string {
   return key.map((k) => `${left}.${quoteIdent(k)} = ${right}.${quoteIdent(k)}`).join(' AND ');
 }
