@@ -32,6 +32,7 @@ describe('where: breakouts and multiple statements are refused naming the field'
     ['other.id = 1', 'INVALID_WHERE'],
     ['id = $1', 'INVALID_WHERE'],
     ['id OPERATOR(public.=) 1', 'INVALID_WHERE'],
+    ['id = 1\u0000; DROP TABLE items', 'INVALID_WHERE'],
   ])('%s → %s', async (where, code) => {
     const e = await refusal(where);
     expect(e).toMatchObject({ field: 'where', code });
@@ -106,7 +107,7 @@ describe('table names', () => {
     await expect(parseTableName('Sales."Order Lines"')).resolves.toEqual({ schema: 'sales', name: 'Order Lines' });
   });
 
-  it.each(['items', 'a.b.c', 'public.items; DROP TABLE x', 'public.items WHERE true', 'public.items x', '', 'public.items, public.other'])(
+  it.each(['items', 'a.b.c', 'public.items; DROP TABLE x', 'public.items\u0000; DROP TABLE x', 'public.items WHERE true', 'public.items x', '', 'public.items, public.other'])(
     'refuses %j naming the field',
     async (name) => {
       await expect(parseTableName(name)).rejects.toMatchObject({ field: 'table' });

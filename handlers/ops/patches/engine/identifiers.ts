@@ -21,7 +21,7 @@ export function quoteTable(t: TableName): string {
 /** "schema.table" as written in SQL (unquoted parts fold to lower case, quoted parts are kept). */
 export async function parseTableName(input: unknown): Promise<TableName> {
   const bad = (message: string) => new PatchInputError('table', 'INVALID_TABLE', message);
-  if (typeof input !== 'string' || input.length === 0 || input.length > 300) throw bad('table must be "schema.table"');
+  if (typeof input !== 'string' || input.length === 0 || input.length > 300 || input.includes('\u0000')) throw bad('table must be "schema.table"');
   await ensureParser();
   let stmts;
   try {

@@ -186,6 +186,8 @@ export async function parseWhere(table: TableName, where: unknown, opts: { allow
   if (where !== undefined && where !== null && typeof where !== 'string') throw invalid('where must be a string');
   const text = (where ?? '').trim();
   if (text.length > MAX_WHERE_LENGTH) throw invalid(`where is longer than ${MAX_WHERE_LENGTH} characters`);
+  // The parser reads a C string: it would stop at a NUL and never see what follows.
+  if (text.includes('\u0000')) throw invalid('where cannot contain NUL characters');
   const refuseAll = () =>
     new PatchInputError('where', 'ALL_ROWS_NOT_ALLOWED', 'where selects every row; set allow_all_rows to patch the whole table');
   if (text === '') {
