@@ -124,6 +124,34 @@ describe('SIGKILL during execute', () => {
   });
 });
 
+describe('the target session lost at COMMIT', () => {
+  it('is in doubt (not taken for a refusal), and reconcile decides it from the target', async () => {
+    const t = await createTarget(ITEMS_SQL(100));
+    try {
+      const original = await checksum(t.other, 'shop.items');
+      const { id, patch } = await storePatch(w, { table: 'shop.items', operation: 'update', set: { note: 'lost' }, where: 'id <= 10', max_rows: 10 });
+      const pid = (t.client as unknown as { processID: number }).processID;
+      const err = await executePatch(t.client, w.pool, patch, {
+        orgId: w.orgId, patchId: id,
+        hooks: { beforeTargetCommit: async () => void (await t.other.query('SELECT pg_terminate_backend($1)', [pid])) },
+      }).then(() => undefined, (e: unknown) => e);
+      expect(err).toMatchObject({ code: 'IN_DOUBT' });
+      const ex = await onlyExecution(id);
+      expect(await executionState(w, ex)).toMatchObject({ state: 'prepared', changes: 10 });
+      const fresh = { ...t, client: new pg.Client({ connectionString: t.db.url }) };
+      await fresh.client.connect();
+      try {
+        expect(await reconcileUntilDecided(fresh, ex)).toMatchObject({ state: 'aborted', decided_by: 'txid_status' });
+      } finally {
+        await fresh.client.end();
+      }
+      expect(await checksum(t.other, 'shop.items')).toBe(original);
+    } finally {
+      await closeTarget(t);
+    }
+  });
+});
+
 describe('SIGKILL during rollback', () => {
   let t: Target;
   beforeEach(async () => {

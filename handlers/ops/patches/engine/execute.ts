@@ -13,7 +13,7 @@ import { contentHash } from './content-hash';
 import { PatchRunError } from './errors';
 import type { CanonicalPatch } from './patch-spec';
 import { buildPatchStatement } from './statement';
-import { mapTargetError } from './target-errors';
+import { mapTargetError, serverAnswered } from './target-errors';
 import { checkPatchAgainstTable, describeTable } from './target-table';
 import { beginPatchTransaction, rollbackQuietly } from './target-session';
 
@@ -85,8 +85,7 @@ export async function executePatch(target: pg.Client, api: pg.Pool, patch: Canon
     await opts.hooks?.beforeTargetCommit?.();
     await target.query('COMMIT');
   } catch (err) {
-    const answered = typeof (err as { code?: string }).code === 'string' && !/^(08|57P)/.test((err as { code: string }).code);
-    if (answered) {
+    if (serverAnswered(err)) {
       // The server refused the COMMIT (it rolled back): decided.
       await rollbackQuietly(target);
       const failure = mapTargetError(err);

@@ -16,7 +16,7 @@ import type { ExecuteHooks } from './execute';
 import { quoteIdent, quoteTable } from './identifiers';
 import { loadPatchTarget } from './patch-row';
 import { keyMatch, keyObject } from './statement';
-import { mapTargetError } from './target-errors';
+import { mapTargetError, serverAnswered } from './target-errors';
 import { describeTable, type TargetTable } from './target-table';
 import { beginPatchTransaction, rollbackQuietly } from './target-session';
 
@@ -185,8 +185,7 @@ export async function rollbackExecution(target: pg.Client, api: pg.Pool, executi
       await opts.hooks?.beforeTargetCommit?.();
       await target.query('COMMIT');
     } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (typeof code === 'string' && !/^(08|57P)/.test(code)) {
+      if (serverAnswered(err)) {
         await rollbackQuietly(target);
         const failure = mapTargetError(err);
         await decideExecution(api, rbId, 'aborted', 'commit', { code: failure.code, details: failure.details });

@@ -1,5 +1,6 @@
 // A target's error → a stable code. The server's message text is never passed on (it can hold
 // data values); only names we can trust to be identifiers (constraint, column) and the SQLSTATE.
+import pg from 'pg';
 import { PatchRunError } from './errors';
 
 interface PgError {
@@ -26,10 +27,19 @@ const BY_STATE: Record<string, [string, string]> = {
   '42703': ['UNKNOWN_COLUMN', 'a column does not exist'],
 };
 
+/**
+ * Did the server itself answer with this error? Socket errors carry codes too ('EPIPE' looks
+ * like a SQLSTATE), so only node-postgres's DatabaseError counts. A lost connection (08…) or a
+ * terminated backend (57P…) is not an answer: a COMMIT that met one is in doubt.
+ */
+export function serverAnswered(err: unknown): boolean {
+  return err instanceof pg.DatabaseError && typeof err.code === 'string' && !/^(08|57P)/.test(err.code);
+}
+
 export function mapTargetError(err: unknown): PatchRunError {
   if (err instanceof PatchRunError) return err;
   const e = err as PgError;
-  const state = typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
+  const state = err instanceof pg.DatabaseError && typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
   if (!state) return new PatchRunError('TARGET_UNAVAILABLE', 'the target connection failed');
   const details: Record<string, unknown> = { sqlstate: state };
   if (e.constraint) details.constraint = e.constraint;
