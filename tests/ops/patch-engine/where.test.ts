@@ -85,10 +85,10 @@ describe('where: canonical form', () => {
   it('accepts the usual shapes: IN, BETWEEN, IS NULL, casts, dates, json', async () => {
     const p = await parseWhere(
       table,
-      "status IN ('a','b') AND price BETWEEN 1 AND 2 AND deleted_at IS NULL AND created_at < now() - interval '30 days' AND (meta->>'k') = 'v' AND id::text LIKE '1%'",
+      "status IN ('a','b') AND name LIKE 'a!%%' ESCAPE '!' AND price BETWEEN 1 AND 2 AND deleted_at IS NULL AND created_at < now() - interval '30 days' AND (meta->>'k') = 'v' AND id::text LIKE '1%'",
       { allowAllRows: false },
     );
-    expect(p.columns).toEqual(['created_at', 'deleted_at', 'id', 'meta', 'price', 'status']);
+    expect(p.columns).toEqual(['created_at', 'deleted_at', 'id', 'meta', 'name', 'price', 'status']);
   });
 });
 

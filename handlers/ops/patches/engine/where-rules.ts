@@ -9,7 +9,7 @@ export const ALLOWED_FUNCTIONS = new Set([
   'lower', 'upper', 'length', 'char_length', 'character_length', 'octet_length', 'btrim', 'ltrim', 'rtrim',
   'substring', 'substr', 'position', 'strpos', 'left', 'right', 'replace', 'concat', 'concat_ws', 'lpad',
   'rpad', 'split_part', 'starts_with', 'md5', 'initcap', 'reverse', 'regexp_replace', 'regexp_like',
-  'similar_to_escape', 'overlay', 'translate',
+  'similar_to_escape', 'like_escape', 'overlay', 'translate',
   // numbers
   'abs', 'round', 'trunc', 'floor', 'ceil', 'ceiling', 'mod', 'sign',
   // dates and times (now() is the transaction's start: stable within the patch's transaction)
