@@ -1,0 +1,73 @@
+// The patch's one statement on the target. Before-images are taken in the same statement that
+// changes the rows (PostgreSQL 13+; 18 would allow RETURNING old.*):
+//   WITH aur_old AS (SELECT key…, row_to_json(t.*) FROM t WHERE … FOR UPDATE OF t),
+//        aur_new AS (UPDATE t … FROM aur_old WHERE key = aur_old.key RETURNING key…, before, row_to_json(new row))
+// so the WHERE is evaluated once, and every changed row comes back with its image before and after.
+// Values in `set` are bind parameters; identifiers are quoted; the WHERE is the canonical,
+// allow-listed SQL from where.ts. Images are row_to_json (json keeps a json column's exact text;
+// json_populate_record writes it back byte for byte) and come back as *text*: parsing them in
+// JavaScript would round big numbers.
+import { quoteIdent, quoteTable } from './identifiers';
+import type { CanonicalPatch, JsonValue } from './patch-spec';
+import type { TargetTable } from './target-table';
+
+export interface PatchStatement {
+  text: string;
+  values: (string | null)[];
+}
+
+/** A JSON value as the text PostgreSQL converts to the column's type (objects and arrays as JSON). */
+export function paramText(v: JsonValue): string | null {
+  if (v === null) return null;
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+/** `jsonb_build_object('k1', <expr for k1>, …)` with the key names as parameters. */
+export function keyObject(key: string[], exprFor: (i: number) => string, values: (string | null)[]): string {
+  const parts = key.map((k, i) => {
+    values.push(k);
+    return `$${values.length}::text, ${exprFor(i)}`;
+  });
+  return `jsonb_build_object(${parts.join(', ')})`;
+}
+
+/**
+ * The patch statement. `limit` caps the rows it takes (execute passes max_rows + 1, so an
+ * oversized patch stops early and trips the guard); `sample` returns only that many rows, ordered
+ * by key, plus the total in `n` (the dry-run).
+ */
+export function buildPatchStatement(p: CanonicalPatch, t: TargetTable, opts: { limit?: number; sample?: number } = {}): PatchStatement {
+  const values: (string | null)[] = [];
+  const table = quoteTable(p.table);
+  const rel = quoteIdent(p.table.name);
+  const keySelect = t.key.map((k, i) => `${rel}.${quoteIdent(k)} AS aur_k${i}`).join(', ');
+  const keyJoin = t.key.map((k, i) => `aur_t.${quoteIdent(k)} = aur_old.aur_k${i}`).join(' AND ');
+  const keyReturn = t.key.map((_, i) => `aur_old.aur_k${i}`).join(', ');
+  const keyOrder = t.key.map((_, i) => `aur_k${i}`).join(', ');
+  const limit = opts.limit !== undefined ? ` LIMIT ${Math.trunc(opts.limit)}` : '';
+  const old = `aur_old AS (SELECT ${keySelect}, row_to_json(${rel}.*) AS aur_before FROM ${table} WHERE (${p.where})${limit} FOR UPDATE OF ${rel})`;
+  let change: string;
+  if (p.operation === 'update') {
+    const sets = Object.entries(p.set).map(([col, v]) => {
+      values.push(paramText(v));
+      return `${quoteIdent(col)} = $${values.length}`;
+    });
+    change = `aur_new AS (UPDATE ${table} AS aur_t SET ${sets.join(', ')} FROM aur_old WHERE ${keyJoin}
+      RETURNING ${keyReturn}, aur_old.aur_before, row_to_json(aur_t.*) AS aur_after)`;
+  } else {
+    change = `aur_new AS (DELETE FROM ${table} AS aur_t USING aur_old WHERE ${keyJoin}
+      RETURNING ${keyReturn}, aur_old.aur_before, NULL::json AS aur_after)`;
+  }
+  const pk = keyObject(t.key, (i) => `aur_k${i}`, values);
+  const outer = opts.sample !== undefined
+    ? `SELECT count(*) OVER ()::int AS n, ${pk}::text AS pk, aur_before::text AS before, aur_after::text AS after
+         FROM aur_new ORDER BY ${keyOrder} LIMIT ${Math.trunc(opts.sample)}`
+    : `SELECT ${pk}::text AS pk, aur_before::text AS before, aur_after::text AS after FROM aur_new ORDER BY ${keyOrder}`;
+  return { text: `WITH ${old}, ${change} ${outer}`, values };
+}
+
+/** `t.k1 = p.k1 AND …` for joining the table to rows built by json(b)_populate_record. */
+export function keyMatch(key: string[], left: string, right: string): string {
+  return key.map((k) => `${left}.${quoteIdent(k)} = ${right}.${quoteIdent(k)}`).join(' AND ');
+}
