@@ -1,5 +1,5 @@
 // The API database's side of the two-commit protocol: executions and their row images
-// (sql/migrations/17_patches.sql). Images travel as json text end to end, never parsed here.
+// (sql/migrations/12_patches.sql). Images travel as json text end to end, never parsed here.
 import type pg from 'pg';
 import { PatchRunError } from './errors';
 

@@ -1,4 +1,4 @@
-// Stored patches (sql/migrations/17_patches.sql) as the engine reads them.
+// Stored patches (sql/migrations/12_patches.sql) as the engine reads them.
 import type pg from 'pg';
 import { contentHash } from './content-hash';
 import { PatchRunError } from './errors';
