@@ -94,3 +94,9 @@ CREATE TABLE patch_changes (
   after         json,
   PRIMARY KEY (execution_id, ord)
 );
+
+-- An index behind every foreign key (tests/platform/schema.test.ts): a user's or run's deletion
+-- finds these rows by index.
+CREATE INDEX patches_created_by_idx ON patches (created_by) WHERE created_by IS NOT NULL;
+CREATE INDEX patch_executions_run_idx ON patch_executions (run_id) WHERE run_id IS NOT NULL;
+CREATE INDEX patch_executions_reverts_idx ON patch_executions (reverts_execution_id) WHERE reverts_execution_id IS NOT NULL;
