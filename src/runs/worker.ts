@@ -15,6 +15,7 @@ import { RunFailure, type RunExecutor, type TargetConnector } from '../module';
 import { ActiveRun, RunCancelled, runApplicationName } from './active-run';
 import type { RunConfig } from './settings';
 import { appendEvent, claimRuns, finishRun, heartbeat, purgeIdempotencyKeys, RUNS_CHANNEL, sweepLost, type LostRun, type Outcome } from './store';
+import { createNap } from '../nap';
 
 export interface RunWorkerDeps {
   pool: pg.Pool;
@@ -45,23 +46,7 @@ export function startRunWorker(deps: RunWorkerDeps): RunWorker {
   let stopping = false;
   let lastPurge = 0;
 
-  let nudged = false;
-  let wake: (() => void) | undefined;
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (nudged) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wake = undefined;
-        resolve();
-      }
-      wake = done;
-    });
-  const nudge = () => {
-    nudged = true;
-    wake?.();
-  };
+  const { sleep, nudge, forget } = createNap();
 
   // 'cancel:<id>' for a run of ours: stop it now rather than at the next heartbeat.
   const listener = listen(pool, log, RUNS_CHANNEL, (msg) => {
@@ -165,7 +150,7 @@ export function startRunWorker(deps: RunWorkerDeps): RunWorker {
 
   async function loop() {
     while (!stopping) {
-      nudged = false;
+      forget();
       try {
         await tick();
       } catch (err) {

@@ -11,6 +11,7 @@ import { attemptDelivery, type AttemptDeps } from './attempt';
 import { claimDue, purgeExpired } from './delivery-store';
 import { createDeliveryAgents } from './guarded-agent';
 import { secretsKeys, urlPolicy, type WebhookConfig } from './settings';
+import { createNap } from '../nap';
 
 export interface WebhookWorkerDeps {
   pool: pg.Pool;
@@ -52,27 +53,11 @@ export function startWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
   };
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
-  let wake: (() => void) | undefined;
   let idleWaiters: Array<() => void> = [];
   let lastPurge = 0;
 
   // A nudge (notification, free slot, stop) that comes while the loop is busy is kept for its next sleep.
-  let nudged = false;
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (nudged) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wake = undefined;
-        resolve();
-      }
-      wake = done;
-    });
-  const nudge = () => {
-    nudged = true;
-    wake?.();
-  };
+  const { sleep, nudge, forget } = createNap();
 
   const listener = listen(pool, log, NOTIFY_CHANNEL, nudge);
 
@@ -88,7 +73,7 @@ export function startWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
 
   async function loop() {
     while (!stopping) {
-      nudged = false;
+      forget();
       const room = config.webhookConcurrency - inFlight.size;
       let claimed = 0;
       if (room > 0) {

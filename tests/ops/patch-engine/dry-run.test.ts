@@ -1,22 +1,12 @@
 // Dry-run on a real target: the real statement in a transaction that is rolled back.
-import { canonicalizePatch, dryRunPatch, PatchRunError, type PatchInput } from '../../../handlers/ops/patches/engine';
+import { canonicalizePatch, dryRunPatch, type PatchInput } from '../../../handlers/ops/patches/engine';
 import { ITEMS_SQL } from './fixtures';
-import { checksum, closeTarget, createTarget, type Target } from './world';
+import { checksum, closeTarget, createTarget, type Target, runError } from './world';
 
 jest.setTimeout(120_000);
 
 const CONN = '00000000-0000-4000-8000-000000000001';
 const patchOf = (p: Omit<PatchInput, 'connection_id'>) => canonicalizePatch({ ...p, connection_id: CONN });
-
-async function runError(promise: Promise<unknown>): Promise<PatchRunError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(PatchRunError);
-    return err as PatchRunError;
-  }
-  throw new Error('expected a PatchRunError');
-}
 
 describe('dry-run over 100,000 rows', () => {
   let t: Target;

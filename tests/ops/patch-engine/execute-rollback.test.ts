@@ -1,7 +1,7 @@
 // Execute and rollback on real targets, with the images in the API's database.
-import { executePatch, loadPatch, PatchRunError, rollbackExecution } from '../../../handlers/ops/patches/engine';
+import { executePatch, loadPatch, rollbackExecution } from '../../../handlers/ops/patches/engine';
 import { ITEMS_SQL } from './fixtures';
-import { checksum, closeApiWorld, closeTarget, createApiWorld, createTarget, executionState, storePatch, type ApiWorld, type Target } from './world';
+import { checksum, closeApiWorld, closeTarget, createApiWorld, createTarget, executionState, storePatch, type ApiWorld, type Target, runError } from './world';
 
 jest.setTimeout(180_000);
 
@@ -10,16 +10,6 @@ beforeAll(async () => {
   w = await createApiWorld();
 });
 afterAll(() => closeApiWorld(w));
-
-async function runError(promise: Promise<unknown>): Promise<PatchRunError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(PatchRunError);
-    return err as PatchRunError;
-  }
-  throw new Error('expected a PatchRunError');
-}
 
 describe('execute then rollback over 100,000 rows', () => {
   let t: Target;

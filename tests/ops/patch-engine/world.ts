@@ -3,7 +3,7 @@
 import pg from 'pg';
 import { createOrg } from '../../helpers/factories';
 import { createTestDatabase, ignoreTeardownTermination, type TestDatabase } from '../../helpers/db';
-import { canonicalizePatch, contentHash, type CanonicalPatch, type PatchInput } from '../../../handlers/ops/patches/engine';
+import { canonicalizePatch, contentHash, PatchRunError, type CanonicalPatch, type PatchInput } from '../../../handlers/ops/patches/engine';
 
 export interface ApiWorld {
   db: TestDatabase;
@@ -86,4 +86,15 @@ export async function executionState(w: ApiWorld, id: string) {
     [id],
   );
   return r.rows[0] as { state: string; decided_by: string | null; error_code: string | null; affected_rows: number | null; changes: number };
+}
+
+/** The PatchRunError the promise rejects with (fails the test when it resolves or throws anything else). */
+export async function runError(promise: Promise<unknown>): Promise<PatchRunError> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).toBeInstanceOf(PatchRunError);
+    return err as PatchRunError;
+  }
+  throw new Error('expected a PatchRunError');
 }

@@ -13,8 +13,9 @@ import { contentHash } from './content-hash';
 import { PatchRunError } from './errors';
 import type { CanonicalPatch } from './patch-spec';
 import { buildPatchStatement } from './statement';
-import { mapTargetError, serverAnswered } from './target-errors';
+import { mapTargetError } from './target-errors';
 import { checkPatchAgainstTable, describeTable } from './target-table';
+import { commitTarget } from './target-commit';
 import { beginPatchTransaction, rollbackQuietly } from './target-session';
 
 export interface ExecuteOptions {
@@ -81,20 +82,6 @@ export async function executePatch(target: pg.Client, api: pg.Pool, patch: Canon
   }
 
   // Step 4: the images are safe; from here a failure without the server's answer is in doubt.
-  try {
-    await opts.hooks?.beforeTargetCommit?.();
-    await target.query('COMMIT');
-  } catch (err) {
-    if (serverAnswered(err)) {
-      // The server refused the COMMIT (it rolled back): decided.
-      await rollbackQuietly(target);
-      const failure = mapTargetError(err);
-      await decideExecution(api, executionId, 'aborted', 'commit', { code: failure.code, details: failure.details });
-      throw failure;
-    }
-    throw new PatchRunError('IN_DOUBT', 'the target commit did not answer; reconcile decides', { execution_id: executionId });
-  }
-  await opts.hooks?.afterTargetCommit?.();
-  await decideExecution(api, executionId, 'committed', 'commit');
+  await commitTarget(api, target, executionId, opts.hooks);
   return { execution_id: executionId, affected_rows: changes.length, content_hash: hash };
 }

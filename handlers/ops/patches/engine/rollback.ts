@@ -16,8 +16,9 @@ import type { ExecuteHooks } from './execute';
 import { quoteIdent, quoteTable } from './identifiers';
 import { loadPatchTarget } from './patch-row';
 import { keyMatch, keyObject } from './statement';
-import { mapTargetError, serverAnswered } from './target-errors';
+import { mapTargetError } from './target-errors';
 import { describeTable, type TargetTable } from './target-table';
+import { commitTarget } from './target-commit';
 import { beginPatchTransaction, rollbackQuietly } from './target-session';
 
 export interface RollbackOptions {
@@ -181,20 +182,7 @@ export async function rollbackExecution(target: pg.Client, api: pg.Pool, executi
   }
 
   if (rbId) {
-    try {
-      await opts.hooks?.beforeTargetCommit?.();
-      await target.query('COMMIT');
-    } catch (err) {
-      if (serverAnswered(err)) {
-        await rollbackQuietly(target);
-        const failure = mapTargetError(err);
-        await decideExecution(api, rbId, 'aborted', 'commit', { code: failure.code, details: failure.details });
-        throw failure;
-      }
-      throw new PatchRunError('IN_DOUBT', 'the target commit did not answer; reconcile decides', { execution_id: rbId });
-    }
-    await opts.hooks?.afterTargetCommit?.();
-    await decideExecution(api, rbId, 'committed', 'commit');
+    await commitTarget(api, target, rbId, opts.hooks);
   }
   return {
     execution_id: rbId,
