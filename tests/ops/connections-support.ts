@@ -58,6 +58,21 @@ export async function startConnWorld(opts: HarnessOptions = {}): Promise<ConnWor
   return { h, orgId: org.id, projectId, otherProjectId, key, readKey, owner, viewer, developer, other };
 }
 
+/**
+ * The server the test databases live on, as a target: 127.0.0.1:5432 with trust authentication
+ * (the local service), or the embedded PostgreSQL on its own port with a password (CI's second pass).
+ */
+export function testServer(): { host: string; port: number; username: string; password: string | null } {
+  const u = new URL(process.env.AURA_TEST_ADMIN_URL!);
+  return { host: u.hostname, port: Number(u.port || 5432), username: decodeURIComponent(u.username || 'postgres'), password: u.password ? decodeURIComponent(u.password) : null };
+}
+
+/** Connection fields that reach the test server for real (its port, and its password when it has one). */
+export function realTarget(database: string): Record<string, unknown> {
+  const { host, port, username, password } = testServer();
+  return { host, port, username, database, ...(password ? { password } : {}) };
+}
+
 /** A fresh empty database on the test server (127.0.0.1:5432, trust authentication); the caller drops it. */
 export function createTarget(): Promise<TestDatabase> {
   return createTestDatabase({ empty: true });

@@ -7,7 +7,7 @@ import { testConnectionWith } from '../../handlers/ops/testConnection';
 import { updateConnectionWith } from '../../handlers/ops/updateConnection';
 import type { HandlerMap } from '../../src/handler';
 import { startHarness, type Harness } from '../helpers/harness';
-import { connectionBody, fakeLookup, startConnWorld, type ConnWorld } from './connections-support';
+import { connectionBody, fakeLookup, startConnWorld, testServer, type ConnWorld } from './connections-support';
 
 const PUBLIC = '93.184.216.34';
 const resolver = fakeLookup({
@@ -132,12 +132,12 @@ describe('target network policy: DB_TARGETS_ALLOWED_CIDRS, DB_TARGET_PORTS', () 
 describe("the API's own database as a target (loopback allowed)", () => {
   let w: ConnWorld;
   beforeAll(async () => {
-    w = await startConnWorld({ env: { DB_TARGETS_ALLOW_LOOPBACK: 'true' } });
+    w = await startConnWorld({ env: { DB_TARGETS_ALLOW_LOOPBACK: 'true', DB_TARGET_PORTS: `5432,6432,${testServer().port}` } });
   });
   afterAll(() => w.h.close());
 
   it.each(['127.0.0.1', 'localhost'])('host %s, our port and database name → 400 naming database', async (host) => {
-    const res = await w.h.api.post('/api/v1/connections').set('X-API-Key', w.key).send(connectionBody(w.projectId, { host, database: w.h.database.name })).expect(400);
+    const res = await w.h.api.post('/api/v1/connections').set('X-API-Key', w.key).send(connectionBody(w.projectId, { host, port: testServer().port, database: w.h.database.name })).expect(400);
     expect(res.body.details).toEqual([expect.objectContaining({ loc: ['body', 'database'], msg: "must not be the API's own database" })]);
   });
 
@@ -147,7 +147,7 @@ describe("the API's own database as a target (loopback allowed)", () => {
 
   it('moving a connection onto our own database by update is refused the same way', async () => {
     const created = (await w.h.api.post('/api/v1/connections').set('X-API-Key', w.key).send(connectionBody(w.projectId)).expect(201)).body;
-    const res = await w.h.api.patch(`/api/v1/connections/${created.id}`).set('X-API-Key', w.key).send({ database: w.h.database.name }).expect(400);
+    const res = await w.h.api.patch(`/api/v1/connections/${created.id}`).set('X-API-Key', w.key).send({ port: testServer().port, database: w.h.database.name }).expect(400);
     expect(res.body.details).toEqual([expect.objectContaining({ loc: ['body', 'database'] })]);
   });
 

@@ -7,7 +7,9 @@ import { handlers } from '../../handlers';
 import { createConnectionWith } from '../../handlers/ops/createConnection';
 import { testConnectionWith } from '../../handlers/ops/testConnection';
 import type { TestDatabase } from '../helpers/db';
-import { createConnectionVia, createTarget, fakeLookup, startConnWorld, type ConnWorld } from './connections-support';
+import { loadConfig } from '../../src/config';
+import { encryptPassword } from '../../handlers/ops/target/connection-secrets';
+import { createConnectionVia, createTarget, fakeLookup, realTarget, startConnWorld, testServer, type ConnWorld } from './connections-support';
 
 // Names resolve through this table, never DNS (the tests reach loopback only): an unknown name does not resolve.
 const resolver = fakeLookup({});
@@ -34,7 +36,7 @@ describe('POST /api/v1/connections/{id}/test', () => {
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     silentPort = (silent.address() as { port: number }).port;
     w = await startConnWorld({
-      env: { DB_TARGETS_ALLOW_LOOPBACK: 'true', DB_TARGET_PORTS: `5432,${freePort},${silentPort}` },
+      env: { DB_TARGETS_ALLOW_LOOPBACK: 'true', DB_TARGET_PORTS: `5432,${testServer().port},${freePort},${silentPort}` },
       handlers: { ...handlers, createConnection: createConnectionWith(resolver.lookup), testConnection: testConnectionWith(resolver.lookup) },
     });
     target = await createTarget();
@@ -48,7 +50,7 @@ describe('POST /api/v1/connections/{id}/test', () => {
   const test = (id: string, key = w.key) => w.h.api.post(`/api/v1/connections/${id}/test`).set('X-API-Key', key);
 
   it('reports the server and the role against a real target, and keeps it as last_test', async () => {
-    const conn = await createConnectionVia(w, { database: target.name, password: 'pw-unused-under-trust' });
+    const conn = await createConnectionVia(w, { password: 'pw-unused-under-trust', ...realTarget(target.name) });
     const res = await test(conn.id).expect(200);
     const { rows } = await w.h.db.query(`SELECT current_setting('server_version') AS v, r.rolsuper, r.rolcreatedb, r.rolcreaterole FROM pg_roles r WHERE rolname = 'postgres'`);
     expect(res.body).toEqual({
@@ -70,7 +72,7 @@ describe('POST /api/v1/connections/{id}/test', () => {
   });
 
   it('leaves no session behind on the target', async () => {
-    const conn = await createConnectionVia(w, { database: target.name });
+    const conn = await createConnectionVia(w, realTarget(target.name));
     await test(conn.id).expect(200);
     const name = `auralith/test/${conn.id}`;
     let left = 1;
@@ -82,10 +84,10 @@ describe('POST /api/v1/connections/{id}/test', () => {
   });
 
   it.each([
-    ['a database that does not exist', 'DATABASE_NOT_FOUND', () => ({ database: `nope_${randomUUID().slice(0, 8)}` })],
-    ['a role that does not exist', 'AUTH_FAILED', () => ({ database: target.name, username: 'no_such_role_x' })],
+    ['a database that does not exist', 'DATABASE_NOT_FOUND', () => realTarget(`nope_${randomUUID().slice(0, 8)}`)],
+    ['a role that does not exist', 'AUTH_FAILED', () => ({ ...realTarget(target.name), username: 'no_such_role_x' })],
     ['nothing listening on the port', 'CONNECTION_REFUSED', () => ({ database: target.name, port: freePort })],
-    ['TLS required of a server that offers none', 'TLS_UNAVAILABLE', () => ({ database: target.name, ssl_mode: 'require' })],
+    ['TLS required of a server that offers none', 'TLS_UNAVAILABLE', () => ({ ...realTarget(target.name), ssl_mode: 'require' })],
     ['a target that accepts and never answers', 'TIMEOUT', () => ({ database: target.name, port: silentPort })],
     ['a name that does not resolve', 'HOST_NOT_FOUND', () => ({ host: 'no-such-host.example.test', database: target.name })],
   ])('%s → 200, ok false, %s, and the code only (no server text)', async (_what, code, over) => {
@@ -107,10 +109,12 @@ describe('POST /api/v1/connections/{id}/test', () => {
 
   it("the API's own database, stored without the creation check, is SELF_TARGET when connecting", async () => {
     const id = randomUUID();
+    const server = testServer();
     await w.h.db.query(
-      `INSERT INTO connections (id, org_id, project_id, name, environment, host, port, database, username, ssl_mode)
-       VALUES ($1, $2, $3, 'sneaky', 'production', 'localhost', 5432, $4, 'postgres', 'disable')`,
-      [id, w.orgId, w.projectId, w.h.database.name],
+      `INSERT INTO connections (id, org_id, project_id, name, environment, host, port, database, username, password_encrypted, ssl_mode)
+       VALUES ($1, $2, $3, 'sneaky', 'production', 'localhost', $4, $5, $6, $7, 'disable')`,
+      [id, w.orgId, w.projectId, server.port, w.h.database.name, server.username,
+        server.password ? encryptPassword(loadConfig({ NODE_ENV: 'test' }), id, server.password) : null],
     );
     expect((await test(id).expect(200)).body).toMatchObject({ ok: false, error_code: 'SELF_TARGET' });
   });
@@ -126,7 +130,7 @@ describe('POST /api/v1/connections/{id}/test', () => {
   });
 
   it('needs connections:write; a viewer gets 403, a member outside the project 404', async () => {
-    const conn = await createConnectionVia(w, { database: target.name });
+    const conn = await createConnectionVia(w, realTarget(target.name));
     expect((await test(conn.id, w.readKey).expect(403)).body.code).toBe('INSUFFICIENT_SCOPE');
     const as = (s: { cookie: string; csrf: string }, id: string) => w.h.api.post(`/api/v1/connections/${id}/test`).set('Cookie', s.cookie).set('X-CSRF-Token', s.csrf);
     expect((await as(w.viewer, conn.id).expect(403)).body.code).toBe('FORBIDDEN');
