@@ -2990,7 +2990,7 @@ export interface components {
          */
         ConnectionErrorCode: "TARGET_REFUSED" | "SELF_TARGET" | "HOST_NOT_FOUND" | "HOST_UNREACHABLE" | "CONNECTION_REFUSED" | "TIMEOUT" | "AUTH_FAILED" | "DATABASE_NOT_FOUND" | "TLS_REQUIRED" | "TLS_UNAVAILABLE" | "TLS_VERIFY_FAILED" | "TOO_MANY_CONNECTIONS" | "TARGET_UNAVAILABLE" | "PERMISSION_DENIED" | "CREDENTIALS_UNREADABLE" | "CONNECTION_FAILED";
         /**
-         * @description A long job on a customer's database (every kind: `introspect` today), executed by a worker.
+         * @description A long job on a customer's database (every kind: `introspect` and `patch.dry_run` today), executed by a worker.
          *     Status: `queued` → `running` → `succeeded` | `failed` | `cancelled`, with `cancelling` between
          *     `running` and `cancelled` while the worker stops the target query. `succeeded`, `failed` and
          *     `cancelled` are final. Poll `GET /api/v1/runs/{id}` (the `Location` of the 202 that started it),
