@@ -2,7 +2,8 @@ import { recordAudit } from '../../src/audit';
 import { withTransaction } from '../../src/db/transaction';
 import { ApiError } from '../../src/errors';
 import type { Handler } from '../../src/handler';
-import { PATCH_COLUMNS, patchJson, tableText, type PatchRow } from './patches/patch-json';
+import { quoteTable } from './patches/engine';
+import { PATCH_COLUMNS, patchJson, type PatchRow } from './patches/patch-json';
 import { canonicalOrBadRequest, findPatch } from './patches/patch-store';
 import { requireProjectPermission } from './permissions';
 
@@ -18,7 +19,8 @@ export const updatePatch: Handler<'updatePatch'> = async (ctx, req) => {
     const set = b.set !== undefined ? b.set : operation === 'delete' ? undefined : before.set_values;
     const { patch, hash } = await canonicalOrBadRequest({
       connection_id: before.connection_id,
-      table: b.table ?? tableText(before),
+      // Always quoted: a stored name that is a keyword (a schema called "select") parses back as itself.
+      table: b.table ?? quoteTable({ schema: before.table_schema, name: before.table_name }),
       operation,
       set,
       where: b.where ?? before.where_input,

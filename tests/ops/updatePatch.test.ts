@@ -29,6 +29,12 @@ it('200: the changed fields, the where canonical again, a new hash; the others k
   expect(audit.rows).toHaveLength(2);
 });
 
+it('a table whose schema is a keyword survives an update that does not touch it', async () => {
+  const p = await seedPatch(w, { table: '"select"."Items"' });
+  const res = await patch(p.id, { name: 'kept table' }).expect(200);
+  expect(res.body).toMatchObject({ name: 'kept table', content_hash: p.content_hash });
+});
+
 it('switching to a delete drops the values; a console developer may change it', async () => {
   const p = await seedPatch(w);
   const res = await asSession(w.h.api.patch(`/api/v1/patches/${p.id}`), w.developer).send({ operation: 'delete' }).expect(200);
