@@ -6,14 +6,17 @@ import { cancelRun } from '../handlers/ops/cancelRun';
 import { createApiKey } from '../handlers/access/createApiKey';
 import { createConnection } from '../handlers/ops/createConnection';
 import { createIdentityLink } from '../handlers/access/createIdentityLink';
+import { createPatch } from '../handlers/ops/createPatch';
 import { createProject } from '../handlers/ops/createProject';
 import { createProjectWebhook } from '../handlers/ops/createProjectWebhook';
 import { createWebhook } from '../handlers/webhooks/createWebhook';
 import { deleteConnection } from '../handlers/ops/deleteConnection';
 import { deleteIdentityLink } from '../handlers/access/deleteIdentityLink';
+import { deletePatch } from '../handlers/ops/deletePatch';
 import { deleteProject } from '../handlers/ops/deleteProject';
 import { deleteProjectWebhook } from '../handlers/ops/deleteProjectWebhook';
 import { deleteWebhook } from '../handlers/webhooks/deleteWebhook';
+import { dryRunPatch } from '../handlers/ops/dryRunPatch';
 import { getApiKey } from '../handlers/access/getApiKey';
 import { getBookingLink } from '../handlers/partner/getBookingLink';
 import { getCall } from '../handlers/partner/getCall';
@@ -24,6 +27,7 @@ import { getFamille } from '../handlers/pos/getFamille';
 import { getHealth } from '../handlers/platform/getHealth';
 import { getLead } from '../handlers/partner/getLead';
 import { getMe } from '../handlers/auth/getMe';
+import { getPatch } from '../handlers/ops/getPatch';
 import { getPayment } from '../handlers/partner/getPayment';
 import { getProduct } from '../handlers/partner/getProduct';
 import { getProduit } from '../handlers/pos/getProduit';
@@ -46,6 +50,7 @@ import { listConnections } from '../handlers/ops/listConnections';
 import { listFamilles } from '../handlers/pos/listFamilles';
 import { listIdentityLinks } from '../handlers/access/listIdentityLinks';
 import { listLeads } from '../handlers/partner/listLeads';
+import { listPatches } from '../handlers/ops/listPatches';
 import { listPayments } from '../handlers/partner/listPayments';
 import { listProducts } from '../handlers/partner/listProducts';
 import { listProduits } from '../handlers/pos/listProduits';
@@ -71,6 +76,7 @@ import { testConnection } from '../handlers/ops/testConnection';
 import { testProjectWebhook } from '../handlers/ops/testProjectWebhook';
 import { testWebhook } from '../handlers/webhooks/testWebhook';
 import { updateConnection } from '../handlers/ops/updateConnection';
+import { updatePatch } from '../handlers/ops/updatePatch';
 import { updateProject } from '../handlers/ops/updateProject';
 import { updateProjectMember } from '../handlers/ops/updateProjectMember';
 import { updateProjectWebhook } from '../handlers/ops/updateProjectWebhook';
@@ -87,14 +93,17 @@ export const handlers: HandlerMap = {
   createApiKey,
   createConnection,
   createIdentityLink,
+  createPatch,
   createProject,
   createProjectWebhook,
   createWebhook,
   deleteConnection,
   deleteIdentityLink,
+  deletePatch,
   deleteProject,
   deleteProjectWebhook,
   deleteWebhook,
+  dryRunPatch,
   getApiKey,
   getBookingLink,
   getCall,
@@ -105,6 +114,7 @@ export const handlers: HandlerMap = {
   getHealth,
   getLead,
   getMe,
+  getPatch,
   getPayment,
   getProduct,
   getProduit,
@@ -127,6 +137,7 @@ export const handlers: HandlerMap = {
   listFamilles,
   listIdentityLinks,
   listLeads,
+  listPatches,
   listPayments,
   listProducts,
   listProduits,
@@ -152,6 +163,7 @@ export const handlers: HandlerMap = {
   testProjectWebhook,
   testWebhook,
   updateConnection,
+  updatePatch,
   updateProject,
   updateProjectMember,
   updateProjectWebhook,

@@ -941,7 +941,8 @@ export interface paths {
          * @description Deletes the project with everything in it: its members, connections (and their stored
          *     credentials), runs, schema snapshots, webhooks, and the API keys bound to it. Needs
          *     `project.delete` (owner). While work is active — a run queued, running or cancelling — the
-         *     answer is 409 CONFLICT and nothing is deleted: cancel or wait for it first. Writes a
+         *     answer is 409 CONFLICT and nothing is deleted: cancel or wait for it first. Mass patches keep
+         *     their project the same way (409 while any exist: delete the drafts; executed ones are kept). Writes a
          *     `project.deleted` audit event.
          */
         delete: operations["deleteProject"];
@@ -1278,7 +1279,8 @@ export interface paths {
         /**
          * Delete a database connection
          * @description Deletes the connection, its stored password and its schema snapshots (project role developer
-         *     or above). 409 while a run on it is queued or running: cancel it first. Writes a
+         *     or above). 409 while a run on it is queued or running: cancel it first; 409 too while mass
+         *     patches use it (delete them first; an executed patch keeps its connection). Writes a
          *     `connection.deleted` audit event.
          */
         delete: operations["deleteConnection"];
@@ -1312,6 +1314,101 @@ export interface paths {
          *     result is kept as the connection's `last_test`. Project role developer or above.
          */
         post: operations["testConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/patches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List mass patches
+         * @description The patches of the projects the caller reaches (a project-bound key: its project only), newest
+         *     first (`created_at` descending, then `id`), filtered by `project_id`, `connection_id` and
+         *     `status`. Each with its last dry-run and its samples (rows of the target).
+         */
+        get: operations["listPatches"];
+        put?: never;
+        /**
+         * Create a draft mass patch
+         * @description Creates a draft patch on a connection's table (project permission `patches.write`: developer
+         *     or above). Checked before anything is stored, without connecting to the target: `table` must
+         *     be `schema.table`; `where` is parsed by PostgreSQL's own parser as the condition of a whole
+         *     statement — a breakout (`true) OR (1=1`), a second statement, a subquery, a parameter or a
+         *     function with side effects (`pg_sleep`, `set_config`, `nextval`…) is a 400 naming `where`;
+         *     a condition that mentions no column needs `allow_all_rows: true`; `set` is required for an
+         *     update and refused for a delete; `expected_rows` is at most `max_rows`. Every 400 names
+         *     the field in `details[].loc` and stores nothing. The stored `where` is the canonical form, and
+         *     `content_hash` covers the whole canonical patch. The table's key, columns and the connection's
+         *     privileges are checked on the target by the dry-run. An unknown or unreachable connection is a 404.
+         */
+        post: operations["createPatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/patches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a mass patch
+         * @description One patch by id, with its last dry-run. Another organisation's, or another project's (for a project-bound key), is not found (404).
+         */
+        get: operations["getPatch"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a mass patch
+         * @description Deletes a patch that was never executed (project permission `patches.write`). A patch with an
+         *     execution (its row images are the only copy of the data it changed), or a run still queued or
+         *     running on it, is a 409.
+         */
+        delete: operations["deletePatch"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a draft mass patch
+         * @description Changes the given fields of a `draft` (project permission `patches.write`). The whole patch is
+         *     checked again as at creation (400 naming the field, nothing changed) and its `content_hash`
+         *     recomputed, so an earlier dry-run no longer matches it. A patch past `draft` is a 409.
+         */
+        patch: operations["updatePatch"];
+        trace?: never;
+    };
+    "/api/v1/patches/{id}/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dry-run a mass patch
+         * @description Starts a `patch.dry_run` run (project permission `patches.write`): a worker runs the patch's real
+         *     statement on the target in a REPEATABLE READ transaction, then rolls it back — nothing changes on
+         *     the target. The run's `result` and the patch's `last_dry_run` get the exact affected count, up
+         *     to 20 `{pk, before, after}` samples and the content hash it ran. The dry-run holds the matched
+         *     rows' locks until its rollback, bounded by the session's `statement_timeout` and `lock_timeout`.
+         *     Target refusals fail the run with a stable `error.code` (`NO_ROW_KEY`, `UNKNOWN_COLUMN`,
+         *     `CONSTRAINT_VIOLATION`, `TRIGGER_ERROR`, `PERMISSION_DENIED`…), never the server's text.
+         *     Answers 202 at once with the run and `Location`. Send an `Idempotency-Key` to retry safely
+         *     (the same key and request answer the original 202; another request with it is a 409).
+         */
+        post: operations["dryRunPatch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1973,9 +2070,11 @@ export interface components {
          *     * `connections:write` — create, change, test, introspect and delete database connections
          *     * `runs:read` — runs (long jobs on customer databases): status, progress, events, results
          *     * `runs:write` — cancel runs
+         *     * `patches:read` — mass patches: their content, status and last dry-run (samples show target rows)
+         *     * `patches:write` — create, change and delete draft patches and start their dry-runs
          * @enum {string}
          */
-        Scope: "read:catalogue" | "read:clients" | "read:tickets" | "read:promotions" | "webhooks:read" | "webhooks:write" | "read:team" | "read:leads" | "read:calls" | "read:booking_links" | "read:products" | "read:payments" | "projects:read" | "projects:write" | "connections:read" | "connections:write" | "runs:read" | "runs:write";
+        Scope: "read:catalogue" | "read:clients" | "read:tickets" | "read:promotions" | "webhooks:read" | "webhooks:write" | "read:team" | "read:leads" | "read:calls" | "read:booking_links" | "read:products" | "read:payments" | "projects:read" | "projects:write" | "connections:read" | "connections:write" | "runs:read" | "runs:write" | "patches:read" | "patches:write";
         /** @description An API key as listed — never the key itself, which is shown once at creation. */
         ApiKey: {
             /**
@@ -2228,6 +2327,8 @@ export interface components {
              *       connection; `metadata` has its `project_id`, `name`, `host`, the changed fields, and
              *       `password` as `set`, `cleared` or `kept` — never the password)
              *     * `project.created`, `project.updated`, `project.deleted` (ops; `metadata` has its `name`)
+             *     * `patch.created`, `patch.updated`, `patch.deleted` (a mass patch; `metadata` has its
+             *       `project_id`, its `content_hash` and, for an update, the changed fields)
              *     * `project.member_added`, `project.member_updated`, `project.member_removed` (target: the
              *       project; `metadata` has the `user_id` and the `role`, and `previous_role` when it changed)
              */
@@ -2889,7 +2990,7 @@ export interface components {
          */
         ConnectionErrorCode: "TARGET_REFUSED" | "SELF_TARGET" | "HOST_NOT_FOUND" | "HOST_UNREACHABLE" | "CONNECTION_REFUSED" | "TIMEOUT" | "AUTH_FAILED" | "DATABASE_NOT_FOUND" | "TLS_REQUIRED" | "TLS_UNAVAILABLE" | "TLS_VERIFY_FAILED" | "TOO_MANY_CONNECTIONS" | "TARGET_UNAVAILABLE" | "PERMISSION_DENIED" | "CREDENTIALS_UNREADABLE" | "CONNECTION_FAILED";
         /**
-         * @description A long job on a customer's database (every kind: `introspect` today), executed by a worker.
+         * @description A long job on a customer's database (every kind: `introspect` and `patch.dry_run` today), executed by a worker.
          *     Status: `queued` → `running` → `succeeded` | `failed` | `cancelled`, with `cancelling` between
          *     `running` and `cancelled` while the worker stops the target query. `succeeded`, `failed` and
          *     `cancelled` are final. Poll `GET /api/v1/runs/{id}` (the `Location` of the 202 that started it),
@@ -4354,7 +4455,7 @@ export interface components {
          * @description One thing a project role allows (`ROLE_PERMISSIONS` in handlers/ops/permissions.ts).
          * @enum {string}
          */
-        ProjectPermission: "project.read" | "project.update" | "project.delete" | "members.read" | "members.manage" | "connections.read" | "connections.write" | "runs.read" | "runs.cancel" | "webhooks.read" | "webhooks.write";
+        ProjectPermission: "project.read" | "project.update" | "project.delete" | "members.read" | "members.manage" | "connections.read" | "connections.write" | "runs.read" | "runs.cancel" | "webhooks.read" | "webhooks.write" | "patches.read" | "patches.write";
         /** @description What the caller may do in the project, and what every role allows. */
         ProjectPermissions: {
             /**
@@ -4762,6 +4863,155 @@ export interface components {
              */
             created_at: string;
             schema: components["schemas"]["IntrospectedSchema"];
+        };
+        /**
+         * @description Where the patch is in its life. Only a `draft` can be changed; a patch that was never executed can
+         *     be deleted. The execute, approval and rollback steps (the next part of issue #18) move it on.
+         * @enum {string}
+         */
+        PatchStatus: "draft" | "ready" | "pending_approval" | "approved" | "executing" | "executed" | "failed" | "rolled_back";
+        /**
+         * @description What the patch does to the rows its `where` selects.
+         * @enum {string}
+         */
+        PatchOperation: "update" | "delete";
+        /**
+         * @description The latest successful dry-run of the patch: the real statement run on the target inside a
+         *     transaction that was rolled back. `content_hash` is the patch's hash at that time: when it
+         *     differs from the patch's current `content_hash`, the patch changed since.
+         */
+        PatchDryRun: {
+            /**
+             * Format: uuid
+             * @description The `patch.dry_run` run that produced it.
+             */
+            run_id: string;
+            content_hash: string;
+            /** @description Exactly how many rows the statement changed before it was rolled back. */
+            affected_rows: number;
+            /** @description Up to 20 changed rows in key order, each with its key and the whole row before and after. */
+            samples: {
+                /** @description The row's key columns and values. */
+                pk: {
+                    [key: string]: unknown;
+                };
+                /** @description The row before the statement. */
+                before: {
+                    [key: string]: unknown;
+                } | null;
+                /** @description The row after the statement (`null` for a delete). */
+                after: {
+                    [key: string]: unknown;
+                } | null;
+            }[];
+            /**
+             * Format: date-time
+             * @description When the dry-run finished.
+             */
+            at: string;
+        };
+        /**
+         * @description A mass patch: one UPDATE or DELETE on one table of a connection, written as structured fields.
+         *     The `where` is the canonical form of what was submitted (`where_input`): that text, with the
+         *     other fields, is what `content_hash` covers and what runs.
+         */
+        Patch: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The connection's project.
+             */
+            project_id: string;
+            /** Format: uuid */
+            connection_id: string;
+            name: string;
+            /** @description The table as `schema.table`, each part quoted when it needs to be. */
+            table: string;
+            operation: components["schemas"]["PatchOperation"];
+            /** @description Column → value (an update); `{}` for a delete. Values are sent as bind parameters, never spliced into SQL. */
+            set: {
+                [key: string]: unknown;
+            };
+            /** @description The canonical SQL condition (PostgreSQL's own deparse of the parsed `where_input`). */
+            where: string;
+            /** @description The condition as submitted. */
+            where_input: string;
+            allow_all_rows: boolean;
+            max_rows: number;
+            expected_rows: number | null;
+            status: components["schemas"]["PatchStatus"];
+            /** @description SHA-256 of the canonical patch; dry-runs (and approvals) are bound to it. */
+            content_hash: string;
+            last_dry_run: components["schemas"]["PatchDryRun"] | null;
+            /**
+             * Format: uuid
+             * @description The console user who created it (`null` for an API key or a deleted user).
+             */
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description A page of patches, newest first (`created_at` descending, then `id`). */
+        PatchList: {
+            /** @description The page's patches, in the list's order. */
+            items: components["schemas"]["Patch"][];
+            /** @description How many patches match, over all pages. */
+            total: number;
+            /** @description The page size used. */
+            limit: number;
+            /** @description The offset used. */
+            offset: number;
+        };
+        /**
+         * @description A new draft patch. `where` is parsed by PostgreSQL's parser as part of a whole statement: one
+         *     condition only (no breakout such as `true) OR (1=1`, no second statement, no subquery), and only
+         *     side-effect-free built-in functions and operators. A condition that mentions no column (empty,
+         *     `true`, `1=1`) selects every row and needs `allow_all_rows: true`.
+         */
+        PatchCreate: {
+            /**
+             * Format: uuid
+             * @description The connection (target database); the patch belongs to its project.
+             */
+            connection_id: string;
+            name: string;
+            /** @description `schema.table` (unquoted parts fold to lower case). It needs a primary key or a non-null unique key, checked on the target at dry-run. */
+            table: string;
+            operation: components["schemas"]["PatchOperation"];
+            /** @description Column → JSON value, for an update (at least one column); absent or `{}` for a delete. */
+            set?: {
+                [key: string]: unknown;
+            };
+            /** @description The SQL condition selecting the rows. */
+            where?: string;
+            /**
+             * @description Required for a condition that mentions no column (every row, or none).
+             * @default false
+             */
+            allow_all_rows?: boolean;
+            /** @description The most rows the patch may change; more stops it, nothing changed. */
+            max_rows: number;
+            /** @description When set, the exact count the patch must change (at most `max_rows`). */
+            expected_rows?: number | null;
+        };
+        /**
+         * @description The fields of a draft to change; the others keep their values. The whole patch is checked again
+         *     as at creation and its `content_hash` recomputed (a dry-run of the old content no longer matches).
+         */
+        PatchUpdate: {
+            name?: string;
+            table?: string;
+            operation?: components["schemas"]["PatchOperation"];
+            set?: {
+                [key: string]: unknown;
+            };
+            where?: string;
+            allow_all_rows?: boolean;
+            max_rows?: number;
+            expected_rows?: number | null;
         };
     };
     responses: {
@@ -5244,6 +5494,13 @@ export type IntrospectedTrigger = components['schemas']['IntrospectedTrigger'];
 export type IntrospectedPolicy = components['schemas']['IntrospectedPolicy'];
 export type IntrospectedSchema = components['schemas']['IntrospectedSchema'];
 export type ConnectionSchemaSnapshot = components['schemas']['ConnectionSchemaSnapshot'];
+export type PatchStatus = components['schemas']['PatchStatus'];
+export type PatchOperation = components['schemas']['PatchOperation'];
+export type PatchDryRun = components['schemas']['PatchDryRun'];
+export type Patch = components['schemas']['Patch'];
+export type PatchList = components['schemas']['PatchList'];
+export type PatchCreate = components['schemas']['PatchCreate'];
+export type PatchUpdate = components['schemas']['PatchUpdate'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
 export type ResponseForbidden = components['responses']['Forbidden'];
@@ -8780,8 +9037,10 @@ export interface operations {
                      *         "connections.read",
                      *         "runs.read",
                      *         "webhooks.read",
+                     *         "patches.read",
                      *         "connections.write",
-                     *         "runs.cancel"
+                     *         "runs.cancel",
+                     *         "patches.write"
                      *       ],
                      *       "roles": {
                      *         "owner": [
@@ -8790,8 +9049,10 @@ export interface operations {
                      *           "connections.read",
                      *           "runs.read",
                      *           "webhooks.read",
+                     *           "patches.read",
                      *           "connections.write",
                      *           "runs.cancel",
+                     *           "patches.write",
                      *           "project.update",
                      *           "members.manage",
                      *           "webhooks.write",
@@ -8803,8 +9064,10 @@ export interface operations {
                      *           "connections.read",
                      *           "runs.read",
                      *           "webhooks.read",
+                     *           "patches.read",
                      *           "connections.write",
                      *           "runs.cancel",
+                     *           "patches.write",
                      *           "project.update",
                      *           "members.manage",
                      *           "webhooks.write"
@@ -8815,15 +9078,18 @@ export interface operations {
                      *           "connections.read",
                      *           "runs.read",
                      *           "webhooks.read",
+                     *           "patches.read",
                      *           "connections.write",
-                     *           "runs.cancel"
+                     *           "runs.cancel",
+                     *           "patches.write"
                      *         ],
                      *         "viewer": [
                      *           "project.read",
                      *           "members.read",
                      *           "connections.read",
                      *           "runs.read",
-                     *           "webhooks.read"
+                     *           "webhooks.read",
+                     *           "patches.read"
                      *         ]
                      *       }
                      *     }
@@ -9820,6 +10086,358 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listPatches: {
+        parameters: {
+            query?: {
+                /** @description Only this project's patches (an unknown or unreachable project gives an empty page). */
+                project_id?: string;
+                /** @description Only the patches of this connection. */
+                connection_id?: string;
+                /** @description Only patches in this status. */
+                status?: components["schemas"]["PatchStatus"];
+                /** @description Page size. Out of range is a 400, not a silent clamp. */
+                limit?: components["parameters"]["Limit"];
+                /** @description How many items to skip, in the list's documented order. */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of patches. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "5d2e8f14-3a6b-4c7d-9e0f-1a2b3c4d5e6f",
+                     *           "project_id": "8a1d4f2e-6c3b-4e7a-9f0d-2b5c8e1a7d36",
+                     *           "connection_id": "3f6c1e8a-7b2d-4c9e-a1f0-5d8e2b7c4a19",
+                     *           "name": "Close abandoned carts",
+                     *           "table": "public.carts",
+                     *           "operation": "update",
+                     *           "set": {
+                     *             "status": "abandoned"
+                     *           },
+                     *           "where": "status = 'open' AND updated_at < '2026-01-01'",
+                     *           "where_input": "status = 'open' and updated_at < '2026-01-01'",
+                     *           "allow_all_rows": false,
+                     *           "max_rows": 5000,
+                     *           "expected_rows": 1240,
+                     *           "status": "draft",
+                     *           "content_hash": "9c1e4f7a2b3d5e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7",
+                     *           "last_dry_run": null,
+                     *           "created_by": "0b6f1c1e-8a4e-4f5e-9a57-2d1c7d7c9a10",
+                     *           "created_at": "2026-05-01T09:30:00Z",
+                     *           "updated_at": "2026-05-01T09:30:00Z"
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "limit": 50,
+                     *       "offset": 0
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PatchList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createPatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "connection_id": "3f6c1e8a-7b2d-4c9e-a1f0-5d8e2b7c4a19",
+                 *       "name": "Close abandoned carts",
+                 *       "table": "public.carts",
+                 *       "operation": "update",
+                 *       "set": {
+                 *         "status": "abandoned"
+                 *       },
+                 *       "where": "status = 'open' and updated_at < '2026-01-01'",
+                 *       "max_rows": 5000,
+                 *       "expected_rows": 1240
+                 *     }
+                 */
+                "application/json": components["schemas"]["PatchCreate"];
+            };
+        };
+        responses: {
+            /** @description The draft patch. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5d2e8f14-3a6b-4c7d-9e0f-1a2b3c4d5e6f",
+                     *       "project_id": "8a1d4f2e-6c3b-4e7a-9f0d-2b5c8e1a7d36",
+                     *       "connection_id": "3f6c1e8a-7b2d-4c9e-a1f0-5d8e2b7c4a19",
+                     *       "name": "Close abandoned carts",
+                     *       "table": "public.carts",
+                     *       "operation": "update",
+                     *       "set": {
+                     *         "status": "abandoned"
+                     *       },
+                     *       "where": "status = 'open' AND updated_at < '2026-01-01'",
+                     *       "where_input": "status = 'open' and updated_at < '2026-01-01'",
+                     *       "allow_all_rows": false,
+                     *       "max_rows": 5000,
+                     *       "expected_rows": 1240,
+                     *       "status": "draft",
+                     *       "content_hash": "9c1e4f7a2b3d5e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7",
+                     *       "last_dry_run": null,
+                     *       "created_by": "0b6f1c1e-8a4e-4f5e-9a57-2d1c7d7c9a10",
+                     *       "created_at": "2026-05-01T09:30:00Z",
+                     *       "updated_at": "2026-05-01T09:30:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Patch"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The patch. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5d2e8f14-3a6b-4c7d-9e0f-1a2b3c4d5e6f",
+                     *       "project_id": "8a1d4f2e-6c3b-4e7a-9f0d-2b5c8e1a7d36",
+                     *       "connection_id": "3f6c1e8a-7b2d-4c9e-a1f0-5d8e2b7c4a19",
+                     *       "name": "Close abandoned carts",
+                     *       "table": "public.carts",
+                     *       "operation": "update",
+                     *       "set": {
+                     *         "status": "abandoned"
+                     *       },
+                     *       "where": "status = 'open' AND updated_at < '2026-01-01'",
+                     *       "where_input": "status = 'open' and updated_at < '2026-01-01'",
+                     *       "allow_all_rows": false,
+                     *       "max_rows": 5000,
+                     *       "expected_rows": 1240,
+                     *       "status": "draft",
+                     *       "content_hash": "9c1e4f7a2b3d5e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7",
+                     *       "last_dry_run": null,
+                     *       "created_by": "0b6f1c1e-8a4e-4f5e-9a57-2d1c7d7c9a10",
+                     *       "created_at": "2026-05-01T09:30:00Z",
+                     *       "updated_at": "2026-05-01T09:30:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Patch"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deletePatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updatePatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "where": "status = 'open' and updated_at < '2025-12-01'",
+                 *       "expected_rows": 1100
+                 *     }
+                 */
+                "application/json": components["schemas"]["PatchUpdate"];
+            };
+        };
+        responses: {
+            /** @description The patch as changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5d2e8f14-3a6b-4c7d-9e0f-1a2b3c4d5e6f",
+                     *       "project_id": "8a1d4f2e-6c3b-4e7a-9f0d-2b5c8e1a7d36",
+                     *       "connection_id": "3f6c1e8a-7b2d-4c9e-a1f0-5d8e2b7c4a19",
+                     *       "name": "Close abandoned carts",
+                     *       "table": "public.carts",
+                     *       "operation": "update",
+                     *       "set": {
+                     *         "status": "abandoned"
+                     *       },
+                     *       "where": "status = 'open' AND updated_at < '2026-01-01'",
+                     *       "where_input": "status = 'open' and updated_at < '2026-01-01'",
+                     *       "allow_all_rows": false,
+                     *       "max_rows": 5000,
+                     *       "expected_rows": 1240,
+                     *       "status": "draft",
+                     *       "content_hash": "9c1e4f7a2b3d5e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7",
+                     *       "last_dry_run": null,
+                     *       "created_by": "0b6f1c1e-8a4e-4f5e-9a57-2d1c7d7c9a10",
+                     *       "created_at": "2026-05-01T09:30:00Z",
+                     *       "updated_at": "2026-05-01T09:30:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Patch"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    dryRunPatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retried request safe: the first request with a key starts the work; a request with the
+                 *     same key and the same body (and path) within 24 hours starts nothing and gets the original
+                 *     answer again — same status, same body, with `Idempotent-Replayed: true`. The same key with
+                 *     another body or on another operation is a 409 `CONFLICT`. Keys belong to the credential that
+                 *     sent them (an API key, or a console user). Use a fresh random value (a UUID) per intended action.
+                 * @example 5c0f1e2d-8a7b-4c6d-9e0f-1a2b3c4d5e6f
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: components["responses"]["RunAccepted"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -3,7 +3,7 @@
 import type { operations } from './openapi-types';
 
 /** Every operationId in the spec. */
-export const operationIds = ['addProjectMember', 'cancelRun', 'createApiKey', 'createConnection', 'createIdentityLink', 'createProject', 'createProjectWebhook', 'createWebhook', 'deleteConnection', 'deleteIdentityLink', 'deleteProject', 'deleteProjectWebhook', 'deleteWebhook', 'getApiKey', 'getBookingLink', 'getCall', 'getClient', 'getConnection', 'getConnectionSchema', 'getFamille', 'getHealth', 'getLead', 'getMe', 'getPayment', 'getProduct', 'getProduit', 'getProject', 'getProjectPermissions', 'getProjectWebhook', 'getPromotion', 'getRun', 'getTeamMember', 'getTicket', 'getWebhook', 'getWhoami', 'introspectConnection', 'listApiKeys', 'listAuditEvents', 'listBookingLinks', 'listCalls', 'listClients', 'listConnections', 'listFamilles', 'listIdentityLinks', 'listLeads', 'listPayments', 'listProducts', 'listProduits', 'listProjectMembers', 'listProjects', 'listProjectWebhooks', 'listPromotions', 'listRunEvents', 'listRuns', 'listTeamMembers', 'listTickets', 'listWebhookDeliveries', 'listWebhookEventTypes', 'listWebhooks', 'login', 'logout', 'queryGraphql', 'removeProjectMember', 'retryWebhookDelivery', 'revokeApiKey', 'rotateWebhookSecret', 'testConnection', 'testProjectWebhook', 'testWebhook', 'updateConnection', 'updateProject', 'updateProjectMember', 'updateProjectWebhook', 'updateWebhook'] as const;
+export const operationIds = ['addProjectMember', 'cancelRun', 'createApiKey', 'createConnection', 'createIdentityLink', 'createPatch', 'createProject', 'createProjectWebhook', 'createWebhook', 'deleteConnection', 'deleteIdentityLink', 'deletePatch', 'deleteProject', 'deleteProjectWebhook', 'deleteWebhook', 'dryRunPatch', 'getApiKey', 'getBookingLink', 'getCall', 'getClient', 'getConnection', 'getConnectionSchema', 'getFamille', 'getHealth', 'getLead', 'getMe', 'getPatch', 'getPayment', 'getProduct', 'getProduit', 'getProject', 'getProjectPermissions', 'getProjectWebhook', 'getPromotion', 'getRun', 'getTeamMember', 'getTicket', 'getWebhook', 'getWhoami', 'introspectConnection', 'listApiKeys', 'listAuditEvents', 'listBookingLinks', 'listCalls', 'listClients', 'listConnections', 'listFamilles', 'listIdentityLinks', 'listLeads', 'listPatches', 'listPayments', 'listProducts', 'listProduits', 'listProjectMembers', 'listProjects', 'listProjectWebhooks', 'listPromotions', 'listRunEvents', 'listRuns', 'listTeamMembers', 'listTickets', 'listWebhookDeliveries', 'listWebhookEventTypes', 'listWebhooks', 'login', 'logout', 'queryGraphql', 'removeProjectMember', 'retryWebhookDelivery', 'revokeApiKey', 'rotateWebhookSecret', 'testConnection', 'testProjectWebhook', 'testWebhook', 'updateConnection', 'updatePatch', 'updateProject', 'updateProjectMember', 'updateProjectWebhook', 'updateWebhook'] as const;
 export type OperationId = (typeof operationIds)[number];
 
 export interface OperationInfo {
@@ -21,14 +21,17 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   createApiKey: { method: 'post', path: '/api/v1/api-keys', security: [{"SessionCookie":["owner"]}], public: false },
   createConnection: { method: 'post', path: '/api/v1/connections', security: [{"ApiKeyHeader":["connections:write"]},{"BearerAuth":["connections:write"]},{"SessionCookie":[]}], public: false },
   createIdentityLink: { method: 'post', path: '/api/v1/identity-links', security: [{"SessionCookie":["owner"]}], public: false },
+  createPatch: { method: 'post', path: '/api/v1/patches', security: [{"ApiKeyHeader":["patches:write"]},{"BearerAuth":["patches:write"]},{"SessionCookie":[]}], public: false },
   createProject: { method: 'post', path: '/api/v1/projects', security: [{"ApiKeyHeader":["projects:write"]},{"BearerAuth":["projects:write"]},{"SessionCookie":[]}], public: false },
   createProjectWebhook: { method: 'post', path: '/api/v1/projects/{project_id}/webhooks', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":[]}], public: false },
   createWebhook: { method: 'post', path: '/api/v1/webhooks', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
   deleteConnection: { method: 'delete', path: '/api/v1/connections/{id}', security: [{"ApiKeyHeader":["connections:write"]},{"BearerAuth":["connections:write"]},{"SessionCookie":[]}], public: false },
   deleteIdentityLink: { method: 'delete', path: '/api/v1/identity-links/{id}', security: [{"SessionCookie":["owner"]}], public: false },
+  deletePatch: { method: 'delete', path: '/api/v1/patches/{id}', security: [{"ApiKeyHeader":["patches:write"]},{"BearerAuth":["patches:write"]},{"SessionCookie":[]}], public: false },
   deleteProject: { method: 'delete', path: '/api/v1/projects/{project_id}', security: [{"ApiKeyHeader":["projects:write"]},{"BearerAuth":["projects:write"]},{"SessionCookie":[]}], public: false },
   deleteProjectWebhook: { method: 'delete', path: '/api/v1/projects/{project_id}/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":[]}], public: false },
   deleteWebhook: { method: 'delete', path: '/api/v1/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
+  dryRunPatch: { method: 'post', path: '/api/v1/patches/{id}/dry-run', security: [{"ApiKeyHeader":["patches:write"]},{"BearerAuth":["patches:write"]},{"SessionCookie":[]}], public: false },
   getApiKey: { method: 'get', path: '/api/v1/api-keys/{id}', security: [{"SessionCookie":["owner","admin"]}], public: false },
   getBookingLink: { method: 'get', path: '/api/v1/booking-links/{id}', security: [{"ApiKeyHeader":["read:booking_links"]},{"BearerAuth":["read:booking_links"]},{"SessionCookie":[]}], public: false },
   getCall: { method: 'get', path: '/api/v1/calls/{id}', security: [{"ApiKeyHeader":["read:calls"]},{"BearerAuth":["read:calls"]},{"SessionCookie":[]}], public: false },
@@ -39,6 +42,7 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   getHealth: { method: 'get', path: '/health', security: [], public: true },
   getLead: { method: 'get', path: '/api/v1/leads/{id}', security: [{"ApiKeyHeader":["read:leads"]},{"BearerAuth":["read:leads"]},{"SessionCookie":[]}], public: false },
   getMe: { method: 'get', path: '/api/v1/auth/me', security: [{"SessionCookie":[]}], public: false },
+  getPatch: { method: 'get', path: '/api/v1/patches/{id}', security: [{"ApiKeyHeader":["patches:read"]},{"BearerAuth":["patches:read"]},{"SessionCookie":[]}], public: false },
   getPayment: { method: 'get', path: '/api/v1/payments/{id}', security: [{"ApiKeyHeader":["read:payments"]},{"BearerAuth":["read:payments"]},{"SessionCookie":[]}], public: false },
   getProduct: { method: 'get', path: '/api/v1/products/{id}', security: [{"ApiKeyHeader":["read:products"]},{"BearerAuth":["read:products"]},{"SessionCookie":[]}], public: false },
   getProduit: { method: 'get', path: '/api/v1/produits/{id}', security: [{"ApiKeyHeader":["read:catalogue"]},{"BearerAuth":["read:catalogue"]},{"SessionCookie":[]}], public: false },
@@ -61,6 +65,7 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   listFamilles: { method: 'get', path: '/api/v1/familles', security: [{"ApiKeyHeader":["read:catalogue"]},{"BearerAuth":["read:catalogue"]},{"SessionCookie":[]}], public: false },
   listIdentityLinks: { method: 'get', path: '/api/v1/identity-links', security: [{"SessionCookie":["owner"]}], public: false },
   listLeads: { method: 'get', path: '/api/v1/leads', security: [{"ApiKeyHeader":["read:leads"]},{"BearerAuth":["read:leads"]},{"SessionCookie":[]}], public: false },
+  listPatches: { method: 'get', path: '/api/v1/patches', security: [{"ApiKeyHeader":["patches:read"]},{"BearerAuth":["patches:read"]},{"SessionCookie":[]}], public: false },
   listPayments: { method: 'get', path: '/api/v1/payments', security: [{"ApiKeyHeader":["read:payments"]},{"BearerAuth":["read:payments"]},{"SessionCookie":[]}], public: false },
   listProducts: { method: 'get', path: '/api/v1/products', security: [{"ApiKeyHeader":["read:products"]},{"BearerAuth":["read:products"]},{"SessionCookie":[]}], public: false },
   listProduits: { method: 'get', path: '/api/v1/produits', security: [{"ApiKeyHeader":["read:catalogue"]},{"BearerAuth":["read:catalogue"]},{"SessionCookie":[]}], public: false },
@@ -86,6 +91,7 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
   testProjectWebhook: { method: 'post', path: '/api/v1/projects/{project_id}/webhooks/{id}/test', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":[]}], public: false },
   testWebhook: { method: 'post', path: '/api/v1/webhooks/{id}/test', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":["owner","admin"]}], public: false },
   updateConnection: { method: 'patch', path: '/api/v1/connections/{id}', security: [{"ApiKeyHeader":["connections:write"]},{"BearerAuth":["connections:write"]},{"SessionCookie":[]}], public: false },
+  updatePatch: { method: 'patch', path: '/api/v1/patches/{id}', security: [{"ApiKeyHeader":["patches:write"]},{"BearerAuth":["patches:write"]},{"SessionCookie":[]}], public: false },
   updateProject: { method: 'patch', path: '/api/v1/projects/{project_id}', security: [{"ApiKeyHeader":["projects:write"]},{"BearerAuth":["projects:write"]},{"SessionCookie":[]}], public: false },
   updateProjectMember: { method: 'patch', path: '/api/v1/projects/{project_id}/members/{user_id}', security: [{"SessionCookie":[]}], public: false },
   updateProjectWebhook: { method: 'patch', path: '/api/v1/projects/{project_id}/webhooks/{id}', security: [{"ApiKeyHeader":["webhooks:write"]},{"BearerAuth":["webhooks:write"]},{"SessionCookie":[]}], public: false },
@@ -93,13 +99,13 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
 };
 
 /** Every scope a credential may hold (components.schemas.Scope). */
-export const scopes = ['read:catalogue', 'read:clients', 'read:tickets', 'read:promotions', 'webhooks:read', 'webhooks:write', 'read:team', 'read:leads', 'read:calls', 'read:booking_links', 'read:products', 'read:payments', 'projects:read', 'projects:write', 'connections:read', 'connections:write', 'runs:read', 'runs:write'] as const;
+export const scopes = ['read:catalogue', 'read:clients', 'read:tickets', 'read:promotions', 'webhooks:read', 'webhooks:write', 'read:team', 'read:leads', 'read:calls', 'read:booking_links', 'read:products', 'read:payments', 'projects:read', 'projects:write', 'connections:read', 'connections:write', 'runs:read', 'runs:write', 'patches:read', 'patches:write'] as const;
 
 /** A new key's default requests per minute (Scope's x-key-rate-limit): the highest among its scopes', else `default`. */
 export const keyRateLimit: { readonly default: number; readonly scopes: Readonly<Partial<Record<(typeof scopes)[number], number>>> } = {"default":60,"scopes":{"read:team":100,"read:leads":100,"read:calls":100,"read:booking_links":100,"read:products":100,"read:payments":100}};
 
 /** The scopes a project-bound API key may hold (Scope's x-project-scopes): those of project-checked operations. */
-export const projectScopes: ReadonlyArray<(typeof scopes)[number]> = ['projects:read', 'projects:write', 'connections:read', 'connections:write', 'runs:read', 'runs:write'];
+export const projectScopes: ReadonlyArray<(typeof scopes)[number]> = ['projects:read', 'projects:write', 'connections:read', 'connections:write', 'runs:read', 'runs:write', 'patches:read', 'patches:write'];
 
 /** The operations marked `x-public: true`: their handlers get no principal. */
 export type PublicOperationId = 'getHealth' | 'login';

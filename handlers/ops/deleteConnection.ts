@@ -15,6 +15,9 @@ export const deleteConnection: Handler<'deleteConnection'> = async (ctx, req) =>
     await requireProjectPermission(tx, ctx.principal, conn.project_id, 'connections.write');
     const { rows } = await tx.query(ACTIVE_RUNS, [ctx.principal.orgId, conn.id]);
     if (rows[0].n > 0) throw new ApiError('CONFLICT', `The connection has ${rows[0].n} active run(s); cancel them or wait for them to finish first`);
+    // Patches reference it with ON DELETE RESTRICT (an executed patch's row images name their target).
+    const patches = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM patches WHERE org_id = $1 AND connection_id = $2', [ctx.principal.orgId, conn.id]);
+    if (patches.rows[0].n > 0) throw new ApiError('CONFLICT', `The connection has ${patches.rows[0].n} mass patch(es); delete them first (executed ones are kept)`);
     await tx.query('DELETE FROM connections WHERE id = $1', [conn.id]);
     await recordAudit(tx, ctx, {
       orgId: ctx.principal.orgId,

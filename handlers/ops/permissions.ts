@@ -18,8 +18,8 @@ export type ProjectRole = components['schemas']['ProjectRole'];
 export type ProjectPermission = components['schemas']['ProjectPermission'];
 export type RoleSource = components['schemas']['ProjectPermissions']['role_source'];
 
-const VIEWER: readonly ProjectPermission[] = ['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read'];
-const DEVELOPER: readonly ProjectPermission[] = [...VIEWER, 'connections.write', 'runs.cancel'];
+const VIEWER: readonly ProjectPermission[] = ['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read', 'patches.read'];
+const DEVELOPER: readonly ProjectPermission[] = [...VIEWER, 'connections.write', 'runs.cancel', 'patches.write'];
 const ADMIN: readonly ProjectPermission[] = [...DEVELOPER, 'project.update', 'members.manage', 'webhooks.write'];
 
 /** The role matrix, as `GET /projects/{id}/permissions` shows it. */
@@ -47,6 +47,8 @@ export const PERMISSION_SCOPE: Readonly<Record<ProjectPermission, string | null>
   'runs.cancel': 'runs:write',
   'webhooks.read': 'projects:read',
   'webhooks.write': 'projects:write',
+  'patches.read': 'patches:read',
+  'patches.write': 'patches:write',
 };
 
 export interface ProjectAccess {

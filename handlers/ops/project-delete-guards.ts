@@ -15,5 +15,11 @@ export const PROJECT_DELETE_GUARDS: readonly ProjectDeleteGuard[] = [
     what: 'active runs (queued, running or cancelling)',
     sql: `SELECT count(*)::int AS n FROM runs WHERE project_id = $1 AND status IN ('queued', 'running', 'cancelling')`,
   },
+  {
+    // Patches reference the project with ON DELETE RESTRICT: an executed one's row images are the
+    // only copy of the data it overwrote. Delete the drafts first; executed patches keep the project.
+    what: 'mass patches (delete them first; executed ones are kept with their row images)',
+    sql: `SELECT count(*)::int AS n FROM patches WHERE project_id = $1`,
+  },
   // Hook: active access grants (JIT, a later issue) go here.
 ];

@@ -3,6 +3,7 @@
 // made through the API (the API under test is what they assert on).
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import { canonicalizePatch, contentHash } from '../../handlers/ops/patches/engine';
 import { generateApiKey } from '../../src/auth/api-key-format';
 
 type Db = pg.Pool | pg.PoolClient;
@@ -71,6 +72,38 @@ export async function insertRunRow(
      RETURNING id`,
     [orgId, projectId, opts.kind ?? 'introspect', opts.subjectType ?? 'connection', opts.subjectId ?? null, status, opts.params ?? {},
       opts.actorType ?? 'system', opts.actorId ?? null, started, finished],
+  );
+  return rows[0];
+}
+
+/**
+ * A draft patch row, canonicalised and hashed by the engine exactly as createPatch stores it
+ * (so the engine's loadPatch accepts it). Defaults: `UPDATE public.items SET note = 'x' WHERE id < 10`.
+ */
+export async function insertPatchRow(
+  db: Db,
+  orgId: string,
+  projectId: string,
+  connectionId: string,
+  opts: { name?: string; table?: string; operation?: 'update' | 'delete'; set?: Record<string, unknown>; where?: string; maxRows?: number; expectedRows?: number | null; status?: string; createdBy?: string | null } = {},
+) {
+  const operation = opts.operation ?? 'update';
+  const where = opts.where ?? 'id < 10';
+  const patch = await canonicalizePatch({
+    connection_id: connectionId,
+    table: opts.table ?? 'public.items',
+    operation,
+    set: operation === 'update' ? (opts.set ?? { note: 'x' }) : undefined,
+    where,
+    max_rows: opts.maxRows ?? 1000,
+    expected_rows: opts.expectedRows ?? null,
+  });
+  const { rows } = await db.query<{ id: string; name: string; content_hash: string }>(
+    `INSERT INTO patches (org_id, project_id, connection_id, name, table_schema, table_name, operation, set_values, where_input, where_sql,
+                          allow_all_rows, max_rows, expected_rows, content_hash, status, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id, name, content_hash`,
+    [orgId, projectId, connectionId, opts.name ?? `Patch ${unique()}`, patch.table.schema, patch.table.name, operation, JSON.stringify(patch.set), where,
+      patch.where, patch.allowAllRows, patch.maxRows, patch.expectedRows, contentHash(patch), opts.status ?? 'draft', opts.createdBy ?? null],
   );
   return rows[0];
 }

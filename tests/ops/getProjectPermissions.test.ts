@@ -3,10 +3,10 @@ import { ROLE_PERMISSIONS } from '../../handlers/ops/permissions';
 import { asKey, asSession, projectKey, startProjectsWorld, type ProjectsWorld } from './projects-world';
 
 const MATRIX = {
-  owner: ['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read', 'connections.write', 'runs.cancel', 'project.update', 'members.manage', 'webhooks.write', 'project.delete'],
-  admin: ['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read', 'connections.write', 'runs.cancel', 'project.update', 'members.manage', 'webhooks.write'],
-  developer: ['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read', 'connections.write', 'runs.cancel'],
-  viewer: ['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read'],
+  owner: ['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read', 'patches.read', 'connections.write', 'runs.cancel', 'patches.write', 'project.update', 'members.manage', 'webhooks.write', 'project.delete'],
+  admin: ['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read', 'patches.read', 'connections.write', 'runs.cancel', 'patches.write', 'project.update', 'members.manage', 'webhooks.write'],
+  developer: ['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read', 'patches.read', 'connections.write', 'runs.cancel', 'patches.write'],
+  viewer: ['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read', 'patches.read'],
 };
 
 describe('GET /api/v1/projects/{project_id}/permissions', () => {
