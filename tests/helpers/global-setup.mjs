@@ -53,6 +53,11 @@ export default async function globalSetup() {
   process.env.AURA_TEST_ADMIN_URL = adminUrl;
   // Tests that need a tool the embedded server's version outgrows (pg_dump) tell this pass apart.
   process.env.AURA_TEST_EMBEDDED = globalThis.__AURA_EMBEDDED_PG__ ? '1' : '0';
+  // Run targets live on the test server: its port joins the default target ports (5432, 6432) for
+  // the configuration loaded from this environment (a worker's target connector), e.g. the embedded
+  // PostgreSQL's own port in CI's second pass.
+  const testPort = Number(new URL(adminUrl).port || 5432);
+  process.env.DB_TARGET_PORTS ??= [...new Set([5432, 6432, testPort])].join(',');
   process.env.AURA_TEST_TEMPLATE_DB = template;
   process.env.AURA_CONTRACT_COVERAGE_DIR = coverageDir;
   globalThis.__AURA_TEMPLATE__ = { adminUrl, template };

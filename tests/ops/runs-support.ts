@@ -10,6 +10,8 @@ import { runKindsOf, targetConnectorOf } from '../../src/runs/modules';
 import { startRunWorker, type RunWorker } from '../../src/runs/worker';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { sleepKind } from './fixtures/sleep-kind';
+import { encryptPassword } from '../../handlers/ops/target/connection-secrets';
+import { loadConfig } from '../../src/config';
 
 type Db = pg.Pool;
 
@@ -25,13 +27,19 @@ export async function addProjectMember(db: Db, orgId: string, projectId: string,
 /** An empty database on the test server, to be a run's target. */
 export const createTargetDatabase = (): Promise<TestDatabase> => createTestDatabase({ empty: true });
 
-/** A connection to a target database on the test server (loopback, the admin role, no password). */
+/**
+ * A connection to a target database on the test server (loopback, the admin role), with the
+ * server's password stored encrypted when it has one (the embedded PostgreSQL) — a worker process
+ * has no PGPASSWORD to fall back on.
+ */
 export async function createConnection(db: Db, orgId: string, projectId: string, target: TestDatabase): Promise<string> {
   const u = new URL(target.url);
+  const id = randomUUID();
+  const password = u.password ? encryptPassword(loadConfig({ NODE_ENV: 'test' }), id, decodeURIComponent(u.password)) : null;
   const { rows } = await db.query(
-    `INSERT INTO connections (org_id, project_id, name, environment, host, port, database, username, ssl_mode)
-     VALUES ($1, $2, $3, 'development', $4, $5, $6, $7, 'disable') RETURNING id`,
-    [orgId, projectId, `target ${target.name} ${randomUUID().slice(0, 8)}`, u.hostname, Number(u.port || 5432), target.name, decodeURIComponent(u.username)],
+    `INSERT INTO connections (id, org_id, project_id, name, environment, host, port, database, username, password_encrypted, ssl_mode)
+     VALUES ($1, $2, $3, $4, 'development', $5, $6, $7, $8, $9, 'disable') RETURNING id`,
+    [id, orgId, projectId, `target ${target.name} ${id.slice(0, 8)}`, u.hostname, Number(u.port || 5432), target.name, decodeURIComponent(u.username), password],
   );
   return rows[0].id;
 }

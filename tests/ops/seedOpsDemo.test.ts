@@ -7,6 +7,8 @@ import { ensureDemo } from '../../handlers/access/demo';
 import { DEMO_CONNECTION_NAME, DEMO_PROJECT_NAME, seedOpsDemo } from '../../handlers/ops/demo/data';
 import { demoTargetName } from '../../handlers/ops/demo/target-database';
 import { moduleDefinition } from '../../handlers/ops/module';
+import { loadConfig } from '../../src/config';
+import { decryptPassword } from '../../handlers/ops/target/connection-secrets';
 import { createOrg } from '../helpers/factories';
 import { startHarness, type Harness } from '../helpers/harness';
 
@@ -41,10 +43,16 @@ describe('the ops demo', () => {
     ]);
     expect(conns[0].database).toBe(`${h.database.name}_demo_target`);
     // No password in this server's URL: none stored. (With one, it is stored encrypted, never in clear.)
-    expect(conns[0].password_encrypted).toBe(api.password ? expect.any(Buffer) : null);
+    if (api.password) {
+      expect(conns[0].password_encrypted).toEqual(expect.any(Buffer));
+      expect(conns[0].password_encrypted.toString('utf8')).not.toContain(decodeURIComponent(api.password));
+      expect(decryptPassword(loadConfig({ NODE_ENV: 'test' }), conns[0].id, conns[0].password_encrypted)).toBe(decodeURIComponent(api.password));
+    } else {
+      expect(conns[0].password_encrypted).toBeNull();
+    }
 
     // The row points at a real database with the shop, reachable with the row's own fields.
-    target = new pg.Client({ host: conns[0].host, port: conns[0].port, database: conns[0].database, user: conns[0].username, password: api.password || undefined });
+    target = new pg.Client({ host: conns[0].host, port: conns[0].port, database: conns[0].database, user: conns[0].username, password: api.password ? decodeURIComponent(api.password) : undefined });
     await target.connect();
     const { rows } = await target.query(`
       SELECT (SELECT count(*)::int FROM customers) AS customers, (SELECT count(*)::int FROM products) AS products,
