@@ -9,10 +9,11 @@ import { TargetError } from '../../handlers/ops/target/target-errors';
 import { loadConfig } from '../../src/config';
 import { RunFailure } from '../../src/module';
 import { createTestDatabase, ignoreTeardownTermination, type TestDatabase } from '../helpers/db';
-import { fakeLookup } from './connections-support';
+import { fakeLookup, testServer } from './connections-support';
 
-const config = loadConfig({ NODE_ENV: 'test', DB_TARGETS_ALLOW_LOOPBACK: 'true' });
-const strict = loadConfig({ NODE_ENV: 'test', DB_TARGETS_ALLOW_LOOPBACK: 'false' });
+// The test server's port is a target port (tests/helpers/global-setup.mjs): the embedded pass runs on its own.
+const config = loadConfig({ NODE_ENV: 'test', DB_TARGETS_ALLOW_LOOPBACK: 'true', DB_TARGET_PORTS: process.env.DB_TARGET_PORTS });
+const strict = loadConfig({ NODE_ENV: 'test', DB_TARGETS_ALLOW_LOOPBACK: 'false', DB_TARGET_PORTS: process.env.DB_TARGET_PORTS });
 
 describe('connectTarget', () => {
   let target: TestDatabase;
@@ -27,19 +28,24 @@ describe('connectTarget', () => {
     await Promise.all([target.drop(), own.drop()]);
   });
 
-  const row = (over: Partial<ConnectionRow> = {}): ConnectionRow => ({
-    id: randomUUID(),
-    org_id: randomUUID(),
-    project_id: randomUUID(),
-    host: '127.0.0.1',
-    port: 5432,
-    database: target.name,
-    username: 'postgres',
-    password_encrypted: null,
-    ssl_mode: 'disable',
-    read_only: false,
-    ...over,
-  });
+  /** A row reaching the test server (its port, and its password when it has one). */
+  const row = (over: Partial<ConnectionRow> = {}): ConnectionRow => {
+    const id = over.id ?? randomUUID();
+    const server = testServer();
+    return {
+      id,
+      org_id: randomUUID(),
+      project_id: randomUUID(),
+      host: '127.0.0.1',
+      port: server.port,
+      database: target.name,
+      username: server.username,
+      password_encrypted: server.password ? encryptPassword(config, id, server.password) : null,
+      ssl_mode: 'disable',
+      read_only: false,
+      ...over,
+    };
+  };
   const failure = async (p: Promise<pg.Client>) => {
     try {
       const c = await p;
@@ -134,9 +140,9 @@ describe('connectTarget', () => {
   it('a password the configured keys cannot open → CREDENTIALS_UNREADABLE; the right key connects', async () => {
     const conn = row();
     const otherKey = loadConfig({ NODE_ENV: 'test', CONNECTION_SECRETS_KEY: randomBytes(32).toString('base64') });
-    conn.password_encrypted = encryptPassword(otherKey, conn.id, 'pw-x');
+    conn.password_encrypted = encryptPassword(otherKey, conn.id, testServer().password ?? 'pw-x');
     expect(await failure(connectTarget(conn, { applicationName: 'x', config }))).toMatchObject({ code: 'CREDENTIALS_UNREADABLE' });
-    const ok = await connectTarget(conn, { applicationName: 'x', config: { ...otherKey, dbTargetsAllowLoopback: true } });
+    const ok = await connectTarget(conn, { applicationName: 'x', config: { ...otherKey, dbTargetsAllowLoopback: true, dbTargetPorts: config.dbTargetPorts } });
     await ok.end();
   });
 });
