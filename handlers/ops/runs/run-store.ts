@@ -29,3 +29,13 @@ export async function findRun(db: Queryable, principal: Principal, id: string, o
 }
 
 export const runLocation = (id: string) => `/api/v1/runs/${id}`;
+
+/** How many runs still work on a subject (queued, running or cancelling): deleting it under them would fail them halfway. */
+export async function activeRunsOn(db: Queryable, orgId: string, subjectType: string, subjectId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM runs
+      WHERE org_id = $1 AND subject_type = $2 AND subject_id = $3 AND status IN ('queued', 'running', 'cancelling')`,
+    [orgId, subjectType, subjectId],
+  );
+  return rows[0].n;
+}
