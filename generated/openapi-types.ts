@@ -2002,6 +2002,8 @@ export interface components {
          *     | `METHOD_NOT_ALLOWED` | 405 | The path exists but not with this method; see `Allow`. |
          *     | `REQUEST_TIMEOUT` | 408 | The request line and headers (or the body) were not received in time; the connection is closed. |
          *     | `CONFLICT` | 409 | The change conflicts with the current state (e.g. a duplicate). |
+         *     | `APPROVAL_REQUIRED` | 409 | The action needs approvals it does not have yet; `details` names the approval request (`approval_id`). Nothing ran. |
+         *     | `PRECONDITION_FAILED` | 412 | A condition the action depends on no longer holds (e.g. no dry-run of the patch's current content, or it is too old). Nothing ran. |
          *     | `PAYLOAD_TOO_LARGE` | 413 | The request body is over 100 kB. |
          *     | `UNSUPPORTED_MEDIA_TYPE` | 415 | The request body is not `application/json`. |
          *     | `RATE_LIMITED` | 429 | Too many requests; wait `Retry-After` seconds. |
@@ -2010,7 +2012,7 @@ export interface components {
          *     | `SERVICE_UNAVAILABLE` | 503 | A dependency is down; retry after `Retry-After` seconds. |
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_ERROR" | "UNAUTHORIZED" | "INSUFFICIENT_SCOPE" | "API_ACCESS_DISABLED" | "FORBIDDEN" | "CSRF_FAILED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "REQUEST_HEADER_FIELDS_TOO_LARGE" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_ERROR" | "UNAUTHORIZED" | "INSUFFICIENT_SCOPE" | "API_ACCESS_DISABLED" | "FORBIDDEN" | "CSRF_FAILED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "APPROVAL_REQUIRED" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "REQUEST_HEADER_FIELDS_TOO_LARGE" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
         /** @description One problem with one field of the request. */
         ErrorDetail: {
             /**
@@ -2072,9 +2074,11 @@ export interface components {
          *     * `runs:write` — cancel runs
          *     * `patches:read` — mass patches: their content, status and last dry-run (samples show target rows)
          *     * `patches:write` — create, change and delete draft patches and start their dry-runs
+         *     * `patches:execute` — execute patches and roll them back (within the project's approval policy), and read their changed rows
+         *     * `approvals:read` — approval requests and the project's approval policy (deciding one takes a person with a session: no scope allows it)
          * @enum {string}
          */
-        Scope: "read:catalogue" | "read:clients" | "read:tickets" | "read:promotions" | "webhooks:read" | "webhooks:write" | "read:team" | "read:leads" | "read:calls" | "read:booking_links" | "read:products" | "read:payments" | "projects:read" | "projects:write" | "connections:read" | "connections:write" | "runs:read" | "runs:write" | "patches:read" | "patches:write";
+        Scope: "read:catalogue" | "read:clients" | "read:tickets" | "read:promotions" | "webhooks:read" | "webhooks:write" | "read:team" | "read:leads" | "read:calls" | "read:booking_links" | "read:products" | "read:payments" | "projects:read" | "projects:write" | "connections:read" | "connections:write" | "runs:read" | "runs:write" | "patches:read" | "patches:write" | "patches:execute" | "approvals:read";
         /** @description An API key as listed — never the key itself, which is shown once at creation. */
         ApiKey: {
             /**
@@ -4455,7 +4459,7 @@ export interface components {
          * @description One thing a project role allows (`ROLE_PERMISSIONS` in handlers/ops/permissions.ts).
          * @enum {string}
          */
-        ProjectPermission: "project.read" | "project.update" | "project.delete" | "members.read" | "members.manage" | "connections.read" | "connections.write" | "runs.read" | "runs.cancel" | "webhooks.read" | "webhooks.write" | "patches.read" | "patches.write";
+        ProjectPermission: "project.read" | "project.update" | "project.delete" | "members.read" | "members.manage" | "connections.read" | "connections.write" | "runs.read" | "runs.cancel" | "webhooks.read" | "webhooks.write" | "patches.read" | "patches.write" | "patches.execute" | "approvals.read" | "approvals.manage";
         /** @description What the caller may do in the project, and what every role allows. */
         ProjectPermissions: {
             /**

@@ -99,13 +99,13 @@ export const operationInfo: Readonly<Record<OperationId, OperationInfo>> = {
 };
 
 /** Every scope a credential may hold (components.schemas.Scope). */
-export const scopes = ['read:catalogue', 'read:clients', 'read:tickets', 'read:promotions', 'webhooks:read', 'webhooks:write', 'read:team', 'read:leads', 'read:calls', 'read:booking_links', 'read:products', 'read:payments', 'projects:read', 'projects:write', 'connections:read', 'connections:write', 'runs:read', 'runs:write', 'patches:read', 'patches:write'] as const;
+export const scopes = ['read:catalogue', 'read:clients', 'read:tickets', 'read:promotions', 'webhooks:read', 'webhooks:write', 'read:team', 'read:leads', 'read:calls', 'read:booking_links', 'read:products', 'read:payments', 'projects:read', 'projects:write', 'connections:read', 'connections:write', 'runs:read', 'runs:write', 'patches:read', 'patches:write', 'patches:execute', 'approvals:read'] as const;
 
 /** A new key's default requests per minute (Scope's x-key-rate-limit): the highest among its scopes', else `default`. */
 export const keyRateLimit: { readonly default: number; readonly scopes: Readonly<Partial<Record<(typeof scopes)[number], number>>> } = {"default":60,"scopes":{"read:team":100,"read:leads":100,"read:calls":100,"read:booking_links":100,"read:products":100,"read:payments":100}};
 
 /** The scopes a project-bound API key may hold (Scope's x-project-scopes): those of project-checked operations. */
-export const projectScopes: ReadonlyArray<(typeof scopes)[number]> = ['projects:read', 'projects:write', 'connections:read', 'connections:write', 'runs:read', 'runs:write', 'patches:read', 'patches:write'];
+export const projectScopes: ReadonlyArray<(typeof scopes)[number]> = ['projects:read', 'projects:write', 'connections:read', 'connections:write', 'runs:read', 'runs:write', 'patches:read', 'patches:write', 'patches:execute', 'approvals:read'];
 
 /** The operations marked `x-public: true`: their handlers get no principal. */
 export type PublicOperationId = 'getHealth' | 'login';

@@ -18,9 +18,9 @@ export type ProjectRole = components['schemas']['ProjectRole'];
 export type ProjectPermission = components['schemas']['ProjectPermission'];
 export type RoleSource = components['schemas']['ProjectPermissions']['role_source'];
 
-const VIEWER: readonly ProjectPermission[] = ['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read', 'patches.read'];
-const DEVELOPER: readonly ProjectPermission[] = [...VIEWER, 'connections.write', 'runs.cancel', 'patches.write'];
-const ADMIN: readonly ProjectPermission[] = [...DEVELOPER, 'project.update', 'members.manage', 'webhooks.write'];
+const VIEWER: readonly ProjectPermission[] = ['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read', 'patches.read', 'approvals.read'];
+const DEVELOPER: readonly ProjectPermission[] = [...VIEWER, 'connections.write', 'runs.cancel', 'patches.write', 'patches.execute'];
+const ADMIN: readonly ProjectPermission[] = [...DEVELOPER, 'project.update', 'members.manage', 'webhooks.write', 'approvals.manage'];
 
 /** The role matrix, as `GET /projects/{id}/permissions` shows it. */
 export const ROLE_PERMISSIONS: Readonly<Record<ProjectRole, readonly ProjectPermission[]>> = {
@@ -49,6 +49,10 @@ export const PERMISSION_SCOPE: Readonly<Record<ProjectPermission, string | null>
   'webhooks.write': 'projects:write',
   'patches.read': 'patches:read',
   'patches.write': 'patches:write',
+  'patches.execute': 'patches:execute',
+  'approvals.read': 'approvals:read',
+  // The policy is changed by people with a session (it decides who must approve what).
+  'approvals.manage': null,
 };
 
 export interface ProjectAccess {

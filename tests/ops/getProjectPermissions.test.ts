@@ -3,10 +3,10 @@ import { ROLE_PERMISSIONS } from '../../handlers/ops/permissions';
 import { asKey, asSession, projectKey, startProjectsWorld, type ProjectsWorld } from './projects-world';
 
 const MATRIX = {
-  owner: ['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read', 'patches.read', 'connections.write', 'runs.cancel', 'patches.write', 'project.update', 'members.manage', 'webhooks.write', 'project.delete'],
-  admin: ['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read', 'patches.read', 'connections.write', 'runs.cancel', 'patches.write', 'project.update', 'members.manage', 'webhooks.write'],
-  developer: ['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read', 'patches.read', 'connections.write', 'runs.cancel', 'patches.write'],
-  viewer: ['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read', 'patches.read'],
+  owner: ['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read', 'patches.read', 'approvals.read', 'connections.write', 'runs.cancel', 'patches.write', 'patches.execute', 'project.update', 'members.manage', 'webhooks.write', 'approvals.manage', 'project.delete'],
+  admin: ['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read', 'patches.read', 'approvals.read', 'connections.write', 'runs.cancel', 'patches.write', 'patches.execute', 'project.update', 'members.manage', 'webhooks.write', 'approvals.manage'],
+  developer: ['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read', 'patches.read', 'approvals.read', 'connections.write', 'runs.cancel', 'patches.write', 'patches.execute'],
+  viewer: ['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read', 'patches.read', 'approvals.read'],
 };
 
 describe('GET /api/v1/projects/{project_id}/permissions', () => {

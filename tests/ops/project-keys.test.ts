@@ -14,7 +14,7 @@ describe('project-bound API keys', () => {
   const keysOf = async (projectId: string) => (await w.h.db.query('SELECT id, scopes FROM api_keys WHERE project_id = $1', [projectId])).rows;
 
   it('the project scopes are the ops ones and nothing organisation-wide', () => {
-    expect(projectScopes).toEqual(['projects:read', 'projects:write', 'connections:read', 'connections:write', 'runs:read', 'runs:write', 'patches:read', 'patches:write']);
+    expect(projectScopes).toEqual(['projects:read', 'projects:write', 'connections:read', 'connections:write', 'runs:read', 'runs:write', 'patches:read', 'patches:write', 'patches:execute', 'approvals:read']);
   });
 
   it('creates a key bound to a project: project_id in its JSON, its list entry, its audit event and whoami', async () => {
