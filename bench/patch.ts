@@ -12,6 +12,7 @@
 // Alone: `make bench-patch` (needs DATABASE_URL; creates and migrates `aura_bench` if needed).
 import { execFile } from 'node:child_process';
 import pg from 'pg';
+import { runMigrations } from '../src/db/migrate';
 import { canonicalizePatch, contentHash, executePatch } from '../handlers/ops/patches/engine';
 import { ITEMS_SQL } from '../tests/ops/patch-engine/fixtures';
 
@@ -156,7 +157,6 @@ export async function measurePatch(apiUrl: string, orgId: string): Promise<Patch
 
 /** Alone (`make bench-patch`): the `aura_bench` database of DATABASE_URL's server, migrated, and an organisation in it. */
 async function main(): Promise<void> {
-  const { runMigrations } = await import('../src/db/migrate');
   if (!process.env.DATABASE_URL) throw new Error('make bench-patch needs DATABASE_URL (a PostgreSQL server it may create databases on)');
   const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await admin.connect();

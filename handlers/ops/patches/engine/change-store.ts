@@ -2,6 +2,7 @@
 // (sql/migrations/12_patches.sql). Images travel as json text end to end, never parsed here.
 import type pg from 'pg';
 import { PatchRunError } from './errors';
+import { ImageWriter } from './image-writer';
 
 export interface ChangeRow {
   pk: string;
@@ -70,7 +71,8 @@ export async function startExecution(
 /**
  * Commits the images and the target's transaction id, moving 'started' → 'prepared'. Returns
  * false if the execution is no longer 'started' (a reconcile decided it aborted meanwhile): the
- * caller must then roll the target back.
+ * caller must then roll the target back. (Execute streams its images through an ImageWriter
+ * instead; this is for images already in memory, such as a rollback's.)
  */
 export async function prepareExecution(
   api: pg.Pool,
@@ -79,34 +81,9 @@ export async function prepareExecution(
   changes: ChangeRow[],
   extra: { conflicts?: unknown[]; sessionSettings?: Record<string, string> } = {},
 ): Promise<boolean> {
-  const c = await api.connect();
-  try {
-    await c.query('BEGIN');
-    const upd = await c.query(
-      `UPDATE patch_executions SET state = 'prepared', target_txid = $2, affected_rows = $3, conflicts = $4, session_settings = $5,
-              prepared_at = now()
-        WHERE id = $1 AND state = 'started'`,
-      [executionId, txid, changes.length, JSON.stringify(extra.conflicts ?? []), JSON.stringify(extra.sessionSettings ?? {})],
-    );
-    if (upd.rowCount !== 1) {
-      await c.query('ROLLBACK');
-      return false;
-    }
-    for (let i = 0; i < changes.length; i += BATCH) {
-      const batch = changes.slice(i, i + BATCH);
-      await c.query(
-        `INSERT INTO patch_changes (execution_id, ord, pk, before, after) SELECT $1, $2 + u.ord, u.pk, u.b, u.a FROM ${imagesFrom('$3')}`,
-        [executionId, i, imagesJson(batch)],
-      );
-    }
-    await c.query('COMMIT');
-    return true;
-  } catch (err) {
-    await c.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    c.release();
-  }
+  const images = await ImageWriter.open(api, executionId);
+  for (const c of changes) images.add(c.pk, c.before, c.after);
+  return images.commit(txid, extra);
 }
 
 /** Records the decision; only an undecided execution moves (a decided one keeps its state). */

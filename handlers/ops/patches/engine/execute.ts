@@ -2,21 +2,25 @@
 //   1. API: an execution row, 'started' (at most one live execute per patch: a unique index).
 //   2. Target: BEGIN; the statement (capped at max_rows + 1 rows); the guards. A guard or an error
 //      → ROLLBACK, the execution 'aborted', nothing changed.
-//   3. API: the before/after images and the target's txid COMMITTED ('prepared').
+//   3. API: the before/after images and the target's txid COMMITTED ('prepared'). The images are
+//      written (COPY, uncommitted) as the statement of step 2 returns them, so this step mostly
+//      overlaps step 2; only its COMMIT waits for the guards.
 //   4. Target: COMMIT.
 //   5. API: 'committed'.
 // A crash before 3 leaves nothing on the target (its transaction dies with the session); a crash
 // between 3 and 5 leaves a 'prepared' execution that reconcile.ts decides from the target.
 import type pg from 'pg';
-import { decideExecution, prepareExecution, startExecution, type ChangeRow } from './change-store';
+import { decideExecution, startExecution } from './change-store';
 import { contentHash } from './content-hash';
 import { PatchRunError } from './errors';
 import type { CanonicalPatch } from './patch-spec';
-import { buildPatchStatement } from './statement';
+import { ImageWriter } from './image-writer';
+import { buildExecuteStatement } from './statement';
 import { mapTargetError } from './target-errors';
 import { checkPatchAgainstTable, describeTable } from './target-table';
 import { commitTarget } from './target-commit';
 import { beginPatchTransaction, rollbackQuietly } from './target-session';
+import { streamRows } from './target-stream';
 
 export interface ExecuteOptions {
   orgId: string;
@@ -41,13 +45,12 @@ export interface ExecuteResult {
   content_hash: string;
 }
 
-/** The statement and guards inside an open target transaction; returns the images. */
-async function runGuarded(target: pg.Client, patch: CanonicalPatch): Promise<ChangeRow[]> {
+/** The statement and guards inside an open target transaction; each image goes to `images` as it comes. Returns the count. */
+async function runGuarded(target: pg.Client, patch: CanonicalPatch, images: ImageWriter): Promise<number> {
   const table = await describeTable(target, patch.table);
   await checkPatchAgainstTable(target, patch, table);
-  const stmt = buildPatchStatement(patch, table, { limit: patch.maxRows + 1 });
-  const rows = (await target.query<ChangeRow>(stmt.text, stmt.values)).rows;
-  const n = rows.length;
+  const stmt = buildExecuteStatement(patch, table, patch.maxRows + 1);
+  const n = await streamRows(target, stmt, ([pk, before, after]) => images.add(pk!, before, after));
   if (n > patch.maxRows)
     throw new PatchRunError('ROW_COUNT_GUARD', 'the patch would change more rows than max_rows; nothing was changed', {
       max_rows: patch.maxRows,
@@ -58,23 +61,27 @@ async function runGuarded(target: pg.Client, patch: CanonicalPatch): Promise<Cha
       expected_rows: patch.expectedRows,
       affected_rows: n,
     });
-  return rows;
+  return n;
 }
 
 export async function executePatch(target: pg.Client, api: pg.Pool, patch: CanonicalPatch, opts: ExecuteOptions): Promise<ExecuteResult> {
   const hash = contentHash(patch);
   const executionId = await startExecution(api, { orgId: opts.orgId, patchId: opts.patchId, runId: opts.runId ?? null, kind: 'execute', contentHash: hash });
 
-  // Steps 2–3: any failure here leaves the target unchanged.
-  let changes: ChangeRow[];
+  // Steps 2–3: any failure here leaves the target unchanged, and the API without images.
+  let affected: number;
+  let images: ImageWriter | undefined;
   try {
     const sessionSettings = await beginPatchTransaction(target);
     const txid = (await target.query<{ txid: string }>('SELECT txid_current()::text AS txid')).rows[0].txid;
-    changes = await runGuarded(target, patch);
+    images = await ImageWriter.open(api, executionId);
+    affected = await runGuarded(target, patch, images);
     await opts.hooks?.afterStatement?.();
-    if (!(await prepareExecution(api, executionId, txid, changes, { sessionSettings })))
-      throw new PatchRunError('EXECUTION_ABORTED', 'the execution was decided aborted while it ran; nothing was changed');
+    const prepared = await images.commit(txid, { sessionSettings });
+    images = undefined;
+    if (!prepared) throw new PatchRunError('EXECUTION_ABORTED', 'the execution was decided aborted while it ran; nothing was changed');
   } catch (err) {
+    await images?.abort();
     await rollbackQuietly(target);
     const failure = mapTargetError(err);
     await decideExecution(api, executionId, 'aborted', 'error', { code: failure.code, details: failure.details }).catch(() => undefined);
@@ -83,5 +90,5 @@ export async function executePatch(target: pg.Client, api: pg.Pool, patch: Canon
 
   // Step 4: the images are safe; from here a failure without the server's answer is in doubt.
   await commitTarget(api, target, executionId, opts.hooks);
-  return { execution_id: executionId, affected_rows: changes.length, content_hash: hash };
+  return { execution_id: executionId, affected_rows: affected, content_hash: hash };
 }

@@ -1,8 +1,13 @@
 // The patch's one statement on the target. Before-images are taken in the same statement that
-// changes the rows (PostgreSQL 13+; 18 would allow RETURNING old.*):
+// changes the rows (PostgreSQL 13+; 18 would allow RETURNING old.*). The dry-run's form:
 //   WITH aur_old AS (SELECT key…, row_to_json(t.*) FROM t WHERE … FOR UPDATE OF t),
 //        aur_new AS (UPDATE t … FROM aur_old WHERE key = aur_old.key RETURNING key…, before, row_to_json(new row))
-// so the WHERE is evaluated once, and every changed row comes back with its image before and after.
+//   SELECT count(*) OVER (), … ORDER BY key LIMIT 20
+// and execute's, the same subquery joined by key in a plain UPDATE … RETURNING, unsorted, so rows
+// stream to the client as they change (a CTE would materialise them, spilling to temp files):
+//   UPDATE t … FROM (SELECT key…, row_to_json(t.*) FROM t WHERE … LIMIT n FOR UPDATE OF t) aur_old
+//    WHERE key = aur_old.key RETURNING pk, before, row_to_json(new row)
+// Either way the WHERE is evaluated once, and every changed row comes back with its image before and after.
 // Values in `set` are bind parameters; identifiers are quoted; the WHERE is the canonical,
 // allow-listed SQL from where.ts. Images are row_to_json (json keeps a json column's exact text;
 // json_populate_record writes it back byte for byte) and come back as *text*: parsing them in
@@ -32,39 +37,52 @@ export function keyObject(key: string[], exprFor: (i: number) => string, values:
   return `jsonb_build_object(${parts.join(', ')})`;
 }
 
-/**
- * The patch statement. `limit` caps the rows it takes (execute passes max_rows + 1, so an
- * oversized patch stops early and trips the guard); `sample` returns only that many rows, ordered
- * by key, plus the total in `n` (the dry-run).
- */
-export function buildPatchStatement(p: CanonicalPatch, t: TargetTable, opts: { limit?: number; sample?: number } = {}): PatchStatement {
+/** The parts both forms share: the locked rows with their before-images, the change, the key as json. */
+function statementParts(p: CanonicalPatch, t: TargetTable, limit: number | undefined) {
   const values: (string | null)[] = [];
   const table = quoteTable(p.table);
   const rel = quoteIdent(p.table.name);
   const keySelect = t.key.map((k, i) => `${rel}.${quoteIdent(k)} AS aur_k${i}`).join(', ');
   const keyJoin = t.key.map((k, i) => `aur_t.${quoteIdent(k)} = aur_old.aur_k${i}`).join(' AND ');
+  const lim = limit !== undefined ? ` LIMIT ${Math.trunc(limit)}` : '';
+  const old = `SELECT ${keySelect}, row_to_json(${rel}.*) AS aur_before FROM ${table} WHERE (${p.where})${lim} FOR UPDATE OF ${rel}`;
+  const sets = Object.entries(p.set).map(([col, v]) => {
+    values.push(paramText(v));
+    return `${quoteIdent(col)} = $${values.length}`;
+  });
+  const change = p.operation === 'update'
+    ? { head: `UPDATE ${table} AS aur_t SET ${sets.join(', ')} FROM`, after: 'row_to_json(aur_t.*)' }
+    : { head: `DELETE FROM ${table} AS aur_t USING`, after: 'NULL::json' };
+  return { values, old, keyJoin, change };
+}
+
+/**
+ * The dry-run's statement: the total in `n` and the first `sample` rows ordered by key. Its WITH
+ * form gives the count over every changed row while returning only the sample.
+ */
+export function buildPatchStatement(p: CanonicalPatch, t: TargetTable, opts: { sample: number }): PatchStatement {
+  const { values, old, keyJoin, change } = statementParts(p, t, undefined);
   const keyReturn = t.key.map((_, i) => `aur_old.aur_k${i}`).join(', ');
   const keyOrder = t.key.map((_, i) => `aur_k${i}`).join(', ');
-  const limit = opts.limit !== undefined ? ` LIMIT ${Math.trunc(opts.limit)}` : '';
-  const old = `aur_old AS (SELECT ${keySelect}, row_to_json(${rel}.*) AS aur_before FROM ${table} WHERE (${p.where})${limit} FOR UPDATE OF ${rel})`;
-  let change: string;
-  if (p.operation === 'update') {
-    const sets = Object.entries(p.set).map(([col, v]) => {
-      values.push(paramText(v));
-      return `${quoteIdent(col)} = $${values.length}`;
-    });
-    change = `aur_new AS (UPDATE ${table} AS aur_t SET ${sets.join(', ')} FROM aur_old WHERE ${keyJoin}
-      RETURNING ${keyReturn}, aur_old.aur_before, row_to_json(aur_t.*) AS aur_after)`;
-  } else {
-    change = `aur_new AS (DELETE FROM ${table} AS aur_t USING aur_old WHERE ${keyJoin}
-      RETURNING ${keyReturn}, aur_old.aur_before, NULL::json AS aur_after)`;
-  }
   const pk = keyObject(t.key, (i) => `aur_k${i}`, values);
-  const outer = opts.sample !== undefined
-    ? `SELECT count(*) OVER ()::int AS n, ${pk}::text AS pk, aur_before::text AS before, aur_after::text AS after
-         FROM aur_new ORDER BY ${keyOrder} LIMIT ${Math.trunc(opts.sample)}`
-    : `SELECT ${pk}::text AS pk, aur_before::text AS before, aur_after::text AS after FROM aur_new ORDER BY ${keyOrder}`;
-  return { text: `WITH ${old}, ${change} ${outer}`, values };
+  const text = `WITH aur_old AS (${old}),
+    aur_new AS (${change.head} aur_old WHERE ${keyJoin} RETURNING ${keyReturn}, aur_old.aur_before, ${change.after} AS aur_after)
+    SELECT count(*) OVER ()::int AS n, ${pk}::text AS pk, aur_before::text AS before, aur_after::text AS after
+      FROM aur_new ORDER BY ${keyOrder} LIMIT ${Math.trunc(opts.sample)}`;
+  return { text, values };
+}
+
+/**
+ * Execute's statement: every changed row as (pk, before, after) json texts, in no particular order
+ * (nothing needs one; a sort would hold every row back until the last). `limit` caps the rows it
+ * takes: execute passes max_rows + 1, so an oversized patch stops early and trips the guard.
+ */
+export function buildExecuteStatement(p: CanonicalPatch, t: TargetTable, limit: number): PatchStatement {
+  const { values, old, keyJoin, change } = statementParts(p, t, limit);
+  const pk = keyObject(t.key, (i) => `aur_old.aur_k${i}`, values);
+  const text = `${change.head} (${old}) AS aur_old WHERE ${keyJoin}
+    RETURNING ${pk}::text AS pk, aur_old.aur_before::text AS before, ${change.after}::text AS after`;
+  return { text, values };
 }
 
 /** `t.k1 = p.k1 AND …` for joining the table to rows built by json(b)_populate_record. */
