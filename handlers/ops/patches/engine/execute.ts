@@ -15,12 +15,12 @@ import { contentHash } from './content-hash';
 import { PatchRunError } from './errors';
 import type { CanonicalPatch } from './patch-spec';
 import { ImageWriter } from './image-writer';
-import { buildExecuteStatement } from './statement';
+import { buildExecuteCopy, buildExecuteStatement } from './statement';
 import { mapTargetError } from './target-errors';
-import { checkPatchAgainstTable, describeTable } from './target-table';
+import { checkPatchAgainstTable, describeTable, setColumnTypes } from './target-table';
 import { commitTarget } from './target-commit';
 import { beginPatchTransaction, rollbackQuietly } from './target-session';
-import { streamRows } from './target-stream';
+import { streamCopyOut, streamRows } from './target-stream';
 
 export interface ExecuteOptions {
   orgId: string;
@@ -45,12 +45,28 @@ export interface ExecuteResult {
   content_hash: string;
 }
 
-/** The statement and guards inside an open target transaction; each image goes to `images` as it comes. Returns the count. */
+/**
+ * The statement and guards inside an open target transaction; each image goes to `images` as it
+ * comes. Returns the count. The statement streams (COPY, statement.ts) unless the target defines a
+ * cast from text to a set column's type: then bind parameters, rows sent once all have changed.
+ */
 async function runGuarded(target: pg.Client, patch: CanonicalPatch, images: ImageWriter): Promise<number> {
   const table = await describeTable(target, patch.table);
   await checkPatchAgainstTable(target, patch, table);
-  const stmt = buildExecuteStatement(patch, table, patch.maxRows + 1);
-  const n = await streamRows(target, stmt, ([pk, before, after]) => images.add(pk!, before, after));
+  const { types, userCastFromText } = await setColumnTypes(target, patch, table);
+  let n: number;
+  if (userCastFromText) {
+    const stmt = buildExecuteStatement(patch, table, patch.maxRows + 1);
+    n = await streamRows(target, stmt, ([pk, before, after]) => images.add(pk!, before, after));
+  } else {
+    const copy = buildExecuteCopy(patch, table, patch.maxRows + 1, types);
+    await target.query(
+      `SELECT ${copy.settings.map((_, i) => `pg_catalog.set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`,
+      copy.settings.flat(),
+    );
+    await streamCopyOut(target, copy.text, (chunk) => images.addCopyChunk(chunk), (resume) => images.onDrain(resume));
+    n = images.count;
+  }
   if (n > patch.maxRows)
     throw new PatchRunError('ROW_COUNT_GUARD', 'the patch would change more rows than max_rows; nothing was changed', {
       max_rows: patch.maxRows,

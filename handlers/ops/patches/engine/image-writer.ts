@@ -21,6 +21,8 @@ export class ImageWriter {
   private buffered = '';
   private failure: Error | null = null;
   private ended = false;
+  /** The start of a row that addCopyChunk has not seen the end of. */
+  private partial: Buffer | null = null;
 
   private constructor(
     private readonly client: pg.PoolClient,
@@ -50,12 +52,38 @@ export class ImageWriter {
     if (this.buffered.length >= CHUNK_CHARS) this.flush();
   }
 
+  /**
+   * Rows in COPY's text format, as `COPY (…) TO STDOUT` sends them (pk, before, after; already
+   * escaped), in chunks that may split a row: each complete row is passed on as bytes, behind its
+   * execution id and ord. Returns false when the API connection is behind: pause the source until
+   * `onDrain`.
+   */
+  addCopyChunk(chunk: Buffer): boolean {
+    const data = this.partial ? Buffer.concat([this.partial, chunk]) : chunk;
+    this.partial = null;
+    const parts: Buffer[] = [];
+    let start = 0;
+    for (let nl = data.indexOf(10); nl !== -1; nl = data.indexOf(10, start)) {
+      this.count++;
+      parts.push(Buffer.from(`${this.executionId}\t${this.count}\t`), data.subarray(start, nl + 1));
+      start = nl + 1;
+    }
+    if (start < data.length) this.partial = Buffer.from(data.subarray(start));
+    this.flush();
+    return parts.length === 0 || this.copy.write(Buffer.concat(parts));
+  }
+
+  onDrain(resume: () => void): void {
+    this.copy.once('drain', resume);
+  }
+
   private flush(): void {
     if (this.buffered) this.copy.write(this.buffered);
     this.buffered = '';
   }
 
   private async endCopy(): Promise<void> {
+    if (this.partial) throw new Error('COPY data ended inside a row');
     this.flush();
     this.ended = true;
     await new Promise<void>((resolve, reject) => {

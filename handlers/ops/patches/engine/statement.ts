@@ -85,6 +85,46 @@ export function buildExecuteStatement(p: CanonicalPatch, t: TargetTable, limit: 
   return { text, values };
 }
 
+/**
+ * Execute's statement as `COPY (…) TO STDOUT`, the form that streams: PostgreSQL runs a DML
+ * statement's RETURNING to completion and stores every row before sending the first, except under
+ * COPY, which sends each row as it changes. COPY takes no bind parameters, so the values travel as
+ * bind parameters of set_config() into transaction-local settings (`settings`, applied first),
+ * each read once (an InitPlan) and cast to its column's type without typmod; the assignment then
+ * applies the typmod, as for a parameter. Nothing from the input is spliced. Only for columns whose
+ * type has no cast from text defined on the target (`userCastFromText`): the cast is then the
+ * input function, exactly what a parameter goes through.
+ */
+export function buildExecuteCopy(
+  p: CanonicalPatch,
+  t: TargetTable,
+  limit: number,
+  setTypes: Record<string, string>,
+): { settings: [string, string][]; text: string } {
+  const settings: [string, string][] = [];
+  const setting = (value: string) => {
+    const name = `aura.p${settings.length}`;
+    settings.push([name, value]);
+    return `(SELECT pg_catalog.current_setting('${name}'))`;
+  };
+  const table = quoteTable(p.table);
+  const rel = quoteIdent(p.table.name);
+  const keySelect = t.key.map((k, i) => `${rel}.${quoteIdent(k)} AS aur_k${i}`).join(', ');
+  const keyJoin = t.key.map((k, i) => `aur_t.${quoteIdent(k)} = aur_old.aur_k${i}`).join(' AND ');
+  const old = `SELECT ${keySelect}, row_to_json(${rel}.*) AS aur_before FROM ${table} WHERE (${p.where}) LIMIT ${Math.trunc(limit)} FOR UPDATE OF ${rel}`;
+  const sets = Object.entries(p.set).map(([col, v]) => {
+    const text = paramText(v);
+    return `${quoteIdent(col)} = ${text === null ? 'NULL' : `${setting(text)}::${setTypes[col]}`}`;
+  });
+  const change = p.operation === 'update'
+    ? { head: `UPDATE ${table} AS aur_t SET ${sets.join(', ')} FROM`, after: 'row_to_json(aur_t.*)' }
+    : { head: `DELETE FROM ${table} AS aur_t USING`, after: 'NULL::json' };
+  const pk = `jsonb_build_object(${t.key.map((k, i) => `${setting(k)}, aur_old.aur_k${i}`).join(', ')})`;
+  const text = `COPY (${change.head} (${old}) AS aur_old WHERE ${keyJoin}
+    RETURNING ${pk}::text AS pk, aur_old.aur_before::text AS before, ${change.after}::text AS after) TO STDOUT`;
+  return { settings, text };
+}
+
 /** `t.k1 = p.k1 AND …` for joining the table to rows built by json(b)_populate_record. */
 export function keyMatch(key: string[], left: string, right: string): string {
   return key.map((k) => `${left}.${quoteIdent(k)} = ${right}.${quoteIdent(k)}`).join(' AND ');
