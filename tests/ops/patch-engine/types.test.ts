@@ -1,7 +1,7 @@
 // Exactness across column types: delete + rollback and update + rollback give back the same
 // bytes (md5 of the ordered rows), whatever the columns hold.
-import { executePatch, rollbackExecution } from '../../../handlers/ops/patches/engine';
-import { checksum, closeApiWorld, closeTarget, createApiWorld, createTarget, storePatch, type ApiWorld, type Target } from './world';
+import { dryRunPatch, executePatch, rollbackExecution } from '../../../handlers/ops/patches/engine';
+import { checksum, closeApiWorld, closeTarget, createApiWorld, createTarget, runError, storePatch, type ApiWorld, type Target } from './world';
 
 jest.setTimeout(120_000);
 
@@ -77,4 +77,36 @@ it('rollback compares rows as they rendered at execute, whatever the session set
   const rb = await rollbackExecution(t.client, w.pool, r.execution_id);
   expect(rb).toMatchObject({ restored: 50, conflict_count: 0 });
   expect(await checksum(t.other, 'public."Odd Table"')).toBe(original);
+});
+
+describe('set values reach their columns as bind parameters would (execute streams them through settings and a cast)', () => {
+  it('the typmod applies at assignment: char padded, a too-long varchar refused by execute as by the dry-run, nothing changed', async () => {
+    const original = await checksum(t.other, 'public."Odd Table"');
+    const tooLong = await storePatch(w, { table: 'public."Odd Table"', operation: 'update', set: { vc: 'x'.repeat(11) }, where: 'id <= 5', max_rows: 5 });
+    const dry = await runError(dryRunPatch(t.client, tooLong.patch));
+    const exec = await runError(executePatch(t.client, w.pool, tooLong.patch, { orgId: w.orgId, patchId: tooLong.id }));
+    expect(exec).toMatchObject({ code: 'INVALID_VALUE', details: { sqlstate: '22001' } });
+    expect(exec.code).toBe(dry.code);
+    expect(await checksum(t.other, 'public."Odd Table"')).toBe(original);
+
+    const { id, patch } = await storePatch(w, { table: 'public."Odd Table"', operation: 'update', set: { ch: 'ab', vc: 'ten chars!', bits: '101', c: '(5,"a b")', u: null }, where: 'id <= 5', max_rows: 5 });
+    await executePatch(t.client, w.pool, patch, { orgId: w.orgId, patchId: id });
+    const row = await t.other.query(`SELECT ch, vc, bits::text, (c).b AS cb, u FROM public."Odd Table" WHERE id = 1`);
+    expect(row.rows[0]).toEqual({ ch: 'ab   ', vc: 'ten chars!', bits: '101', cb: 'a b', u: null });
+  });
+
+  it("a cast from text that the target defines is never called: execute keeps bind parameters for that column's type", async () => {
+    await t.other.query(`
+      CREATE TABLE cast_calls (n int);
+      CREATE FUNCTION shout(text) RETURNS mood LANGUAGE plpgsql AS $$ BEGIN INSERT INTO cast_calls VALUES (1); RETURN 'sad'; END $$;
+      CREATE CAST (text AS mood) WITH FUNCTION shout(text);`);
+    const original = await checksum(t.other, 'public."Odd Table"');
+    const { id, patch } = await storePatch(w, { table: 'public."Odd Table"', operation: 'update', set: { m: 'happy', flag: true }, where: 'id <= 20', max_rows: 20 });
+    const r = await executePatch(t.client, w.pool, patch, { orgId: w.orgId, patchId: id });
+    expect(r.affected_rows).toBe(20);
+    expect((await t.other.query(`SELECT count(*)::int AS n FROM public."Odd Table" WHERE id <= 20 AND m = 'happy'`)).rows[0].n).toBe(20);
+    expect((await t.other.query(`SELECT count(*)::int AS n FROM cast_calls`)).rows[0].n).toBe(0);
+    await rollbackExecution(t.client, w.pool, r.execution_id);
+    expect(await checksum(t.other, 'public."Odd Table"')).toBe(original);
+  });
 });

@@ -97,7 +97,9 @@ export async function checkPatchAgainstTable(db: pg.Client, patch: CanonicalPatc
  * The set columns' types without typmod (for execute's cast from text, statement.ts), and whether
  * the target defines a cast from text to any of them or to a domain's base type: such a cast is
  * the target's own function, which a bind parameter never goes through, so execute then keeps
- * bind parameters (and its slower, non-streaming statement).
+ * bind parameters (and its slower, non-streaming statement). Types are named schema.name from
+ * pg_type, not by format_type(oid, NULL), which spells bpchar `character`: SQL reads that as
+ * char(1) (and `bit` as bit(1)); a qualified name is the type itself, without typmod.
  */
 export async function setColumnTypes(db: pg.Client, patch: CanonicalPatch, t: TargetTable): Promise<{ types: Record<string, string>; userCastFromText: boolean }> {
   const columns = Object.keys(patch.set);
@@ -106,7 +108,8 @@ export async function setColumnTypes(db: pg.Client, patch: CanonicalPatch, t: Ta
     `WITH RECURSIVE cols AS (SELECT attname, atttypid FROM pg_catalog.pg_attribute WHERE attrelid = $1 AND attname = ANY($2) AND NOT attisdropped),
           chain(oid) AS (SELECT atttypid FROM cols
                          UNION SELECT ty.typbasetype FROM pg_catalog.pg_type ty JOIN chain ON ty.oid = chain.oid WHERE ty.typtype = 'd')
-     SELECT (SELECT pg_catalog.json_object_agg(attname, pg_catalog.format_type(atttypid, NULL)) FROM cols) AS types,
+     SELECT (SELECT pg_catalog.json_object_agg(attname, pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(ty.typname))
+               FROM cols JOIN pg_catalog.pg_type ty ON ty.oid = cols.atttypid JOIN pg_catalog.pg_namespace n ON n.oid = ty.typnamespace) AS types,
             EXISTS (SELECT 1 FROM pg_catalog.pg_cast c JOIN chain ON c.casttarget = chain.oid
                      WHERE c.castsource = 'pg_catalog.text'::pg_catalog.regtype AND c.oid >= 16384) AS user_cast`,
     [t.oid, columns],
