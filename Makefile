@@ -4,7 +4,7 @@ SHELL := /bin/bash
 BIN := node_modules/.bin
 export NODE_OPTIONS ?= --enable-source-maps
 
-.PHONY: help install generate check-generated lint build start dev test test-node24 browser-deps workflows fuzz soak jest contract-coverage migrate bench bench-router clean
+.PHONY: help install generate check-generated lint build start dev test test-node24 browser-deps workflows fuzz soak jest contract-coverage migrate bench bench-router bench-patch clean
 
 help:
 	@echo "make start   run the server (embedded PostgreSQL unless DATABASE_URL is set)"
@@ -113,6 +113,10 @@ bench: build
 
 bench-router: install
 	$(BIN)/tsx bench/router.bench.ts
+
+# The mass-patch row alone (bench/patch.ts; needs DATABASE_URL): executePatch vs psql's UPDATE.
+bench-patch: install
+	$(BIN)/tsx bench/patch.ts
 
 # The spec fuzzer run longer than in CI, with a fresh seed (printed; FUZZ_SEED replays a run).
 fuzz: build

@@ -9,7 +9,9 @@
 // Each endpoint is measured in BENCH_ROUNDS rounds, the servers taking turns in a rotating order,
 // and each figure is the median over the rounds: on a shared machine one long run per server lets
 // a passing neighbour decide the ratio. The per-round ratios' range is printed beside the median.
-// Knobs: BENCH_TICKETS, BENCH_LEADS, BENCH_CONNECTIONS (10), BENCH_WARMUP (3 s), BENCH_DURATION (5 s a round), BENCH_ROUNDS (3).
+// The mass-patch row (bench/patch.ts): executePatch of a 100,000-row update vs the same UPDATE with psql.
+// Knobs: BENCH_TICKETS, BENCH_LEADS, BENCH_CONNECTIONS (10), BENCH_WARMUP (3 s), BENCH_DURATION (5 s a round), BENCH_ROUNDS (3),
+// BENCH_PATCH_ROWS (100,000), BENCH_PATCH_ROUNDS (5).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +23,7 @@ import { runMigrations } from '../src/db/migrate';
 import { createLogger } from '../src/logger';
 import { repoRoot } from '../src/paths';
 import { measureRouters } from './router.bench';
+import { measurePatch } from './patch';
 import { measureWebhooks } from './webhooks';
 import { IdentityProvider } from '../tests/helpers/identity-provider';
 
@@ -310,6 +313,8 @@ async function main(): Promise<void> {
   const routers = measureRouters();
   say('webhooks: burst and steady delivery to a loopback receiver');
   const webhooks = await measureWebhooks(url, orgId);
+  say('patch: executePatch of a 100,000-row update vs the same UPDATE with psql');
+  const patch = await measurePatch(url, orgId);
 
   const ratio = (ep: string, a: string, b: string) => results[ep][a].rps / results[ep][b].rps;
   const targets = [
@@ -324,6 +329,7 @@ async function main(): Promise<void> {
     ['router 300/10 ops ≤ 1.2', routers.trie.ratio, (v: number) => v <= 1.2],
     ['peak RSS < 250 MB', rssMb, (v: number) => v < 250],
     ['start-up < 1500 ms', startups[1], (v: number) => v < 1500],
+    [`patch execute/psql UPDATE ≤ 2.5 (${patch.rows.toLocaleString('en')} rows)`, patch.ratio, (v: number) => v <= 2.5],
   ] as const;
 
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -351,6 +357,13 @@ async function main(): Promise<void> {
     `| ${graphqlEp.label} | ${graphqlPath.graphql.rps.toFixed(0)} | ${graphqlPath.graphql.p50} | ${graphqlPath.graphql.p99} | ${(graphqlPath.graphql.rps / graphqlPath.rest.rps).toFixed(2)} (${range(graphqlPath.ratios)}) |`,
     `| ${leadsEp.label.replace(/ \(.*$/, '')} | ${graphqlPath.rest.rps.toFixed(0)} | ${graphqlPath.rest.p50} | ${graphqlPath.rest.p99} |  |`,
   );
+  md.push(
+    '',
+    `| Mass patch (issue #18), median of ${patch.rounds} rounds | ms | executePatch/psql (rounds) |`,
+    '|---|---:|---:|',
+    `| executePatch: UPDATE of ${patch.rows.toLocaleString('en')} rows, both images committed to the API, two commits | ${patch.engine.toFixed(0)} | ${patch.ratio.toFixed(2)} (${range(patch.roundRatios)}) |`,
+    `| the same UPDATE with psql (\\timing; the whole psql process: ${patch.psqlWallMs.toFixed(0)} ms) | ${patch.psql.toFixed(0)} |  |`,
+  );
   md.push('', '| target | value | met |', '|---|---:|---|');
   for (const [name, value, ok] of targets) md.push(`| ${name} | ${value.toFixed(2)} | ${ok(value) ? 'yes' : '**no**'} |`);
   md.push(
@@ -364,7 +377,7 @@ async function main(): Promise<void> {
       ` (${webhooks.burst.delivered}/${webhooks.burst.events} in ${webhooks.burst.seconds.toFixed(1)} s); at a steady ${webhooks.steady.ratePerSecond} events/s, commit → delivery lag` +
       ` p50 ${webhooks.steady.lagP50Ms?.toFixed(1)} ms, p99 ${webhooks.steady.lagP99Ms?.toFixed(1)} ms (${webhooks.steady.delivered}/${webhooks.steady.events} delivered).`,
   );
-  writeFileSync(join(outDir, `${stamp}.json`), JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, warmup: WARMUP, duration: DURATION, rounds: ROUNDS, tickets: TICKETS, leads: LEADS, results, roundRatios, jwtPath, graphqlPath, validation, rssMb, startups, routers, webhooks }, null, 2));
+  writeFileSync(join(outDir, `${stamp}.json`), JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, warmup: WARMUP, duration: DURATION, rounds: ROUNDS, tickets: TICKETS, leads: LEADS, results, roundRatios, jwtPath, graphqlPath, validation, rssMb, startups, routers, webhooks, patch }, null, 2));
   writeFileSync(join(outDir, `${stamp}.md`), md.join('\n') + '\n');
   writeFileSync(join(outDir, 'latest.md'), md.join('\n') + '\n');
   process.stdout.write('\n' + md.join('\n') + '\n');
