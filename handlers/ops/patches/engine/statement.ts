@@ -91,9 +91,9 @@ export function buildExecuteStatement(p: CanonicalPatch, t: TargetTable, limit: 
  * COPY, which sends each row as it changes. COPY takes no bind parameters, so the values travel as
  * bind parameters of set_config() into transaction-local settings (`settings`, applied first),
  * each read once (an InitPlan) and cast to its column's type without typmod; the assignment then
- * applies the typmod, as for a parameter. Nothing from the input is spliced. Only for columns whose
- * type has no cast from text defined on the target (`userCastFromText`): the cast is then the
- * input function, exactly what a parameter goes through.
+ * applies the typmod, as for a parameter. Nothing from the input is spliced. Used only when no set
+ * column's type has a cast from text defined on the target (setColumnTypes): the cast is then the
+ * type's input function, exactly what a parameter goes through.
  */
 export function buildExecuteCopy(
   p: CanonicalPatch,
