@@ -38,6 +38,7 @@ const notedIds = async (table = 'public.items') => (await target.query(`SELECT a
 
 it('202 → exactly the matched rows change on the target; executed; patch.executed rendered like GET; a replay is the same run; a second execute is a 409', async () => {
   const hook = await insertProjectEndpoint(w, ['patch.executed']);
+  const elsewhere = await insertProjectEndpoint(w, ['patch.executed'], w.otherProjectId); // another project's: never gets it
   const p = await seedPatch(w, { where: "kind = 'old' AND id <= 300", set: { note: 'closed' }, maxRows: 1000, expectedRows: 100 });
   await dryRunThroughApi(w, p.id);
   const untouched = await target.query(`SELECT md5(string_agg(t::text, ',' ORDER BY id)) AS sum FROM public.items t WHERE NOT (kind = 'old' AND id <= 300)`);
@@ -74,7 +75,7 @@ it('202 → exactly the matched rows change on the target; executed; patch.execu
   expect(again.headers['idempotent-replayed']).toBe('true');
   expect((await execute(p.id).expect(409)).body.code).toBe('CONFLICT');
   expect(await runsOf(p.id)).toBe(1);
-  await w.h.db.query('DELETE FROM webhook_endpoints WHERE id = $1', [hook]);
+  await w.h.db.query('DELETE FROM webhook_endpoints WHERE id = ANY($1)', [[hook, elsewhere]]);
 });
 
 it('400 naming Idempotency-Key when it is missing; nothing queued', async () => {

@@ -98,7 +98,7 @@ it('a delete rolled back re-inserts the rows; the replay of a key is the same ru
   expect(await status(p.id)).toBe('rolled_back');
 });
 
-it('409 unless executed; 400 for a malformed body; 401, 403 without patches:execute or as a viewer, 404 out of reach', async () => {
+it('409 unless executed; 400 for a malformed body, 413 too large, 415 not JSON; 401, 403 without patches:execute or as a viewer, 404 out of reach', async () => {
   const draft = await seedPatch(w, { where: 'id = 1' });
   expect((await rollback(draft.id, {}).expect(409)).body.code).toBe('CONFLICT');
   const executing = await seedPatch(w, { where: 'id = 1', status: 'executing' });
@@ -108,6 +108,8 @@ it('409 unless executed; 400 for a malformed body; 401, 403 without patches:exec
   const bad = await rollback(p.id, { force: 'yes' }).expect(400);
   expect(bad.body.details).toContainEqual(expect.objectContaining({ loc: ['body', 'force'] }));
   await rollback(p.id, { undo: true }).expect(400);
+  await rollback(p.id, { force: true, pad: 'x'.repeat(110_000) }).expect(413);
+  await w.h.api.post(`/api/v1/patches/${p.id}/rollback`).set('X-API-Key', w.key).set('Content-Type', 'text/plain').send('force=true').expect(415);
   await w.h.api.post(`/api/v1/patches/${p.id}/rollback`).send({}).expect(401);
   expect((await rollback(p.id, {}, w.writeKey).expect(403)).body.code).toBe('INSUFFICIENT_SCOPE');
   expect((await asSession(w.h.api.post(`/api/v1/patches/${p.id}/rollback`), w.viewer).send({}).expect(403)).body.code).toBe('FORBIDDEN');
