@@ -17,6 +17,7 @@ import { deleteProject } from '../handlers/ops/deleteProject';
 import { deleteProjectWebhook } from '../handlers/ops/deleteProjectWebhook';
 import { deleteWebhook } from '../handlers/webhooks/deleteWebhook';
 import { dryRunPatch } from '../handlers/ops/dryRunPatch';
+import { executePatch } from '../handlers/ops/executePatch';
 import { getApiKey } from '../handlers/access/getApiKey';
 import { getBookingLink } from '../handlers/partner/getBookingLink';
 import { getCall } from '../handlers/partner/getCall';
@@ -50,6 +51,7 @@ import { listConnections } from '../handlers/ops/listConnections';
 import { listFamilles } from '../handlers/pos/listFamilles';
 import { listIdentityLinks } from '../handlers/access/listIdentityLinks';
 import { listLeads } from '../handlers/partner/listLeads';
+import { listPatchChanges } from '../handlers/ops/listPatchChanges';
 import { listPatches } from '../handlers/ops/listPatches';
 import { listPayments } from '../handlers/partner/listPayments';
 import { listProducts } from '../handlers/partner/listProducts';
@@ -71,6 +73,7 @@ import { queryGraphql } from '../handlers/graphql/queryGraphql';
 import { removeProjectMember } from '../handlers/ops/removeProjectMember';
 import { retryWebhookDelivery } from '../handlers/webhooks/retryWebhookDelivery';
 import { revokeApiKey } from '../handlers/access/revokeApiKey';
+import { rollbackPatch } from '../handlers/ops/rollbackPatch';
 import { rotateWebhookSecret } from '../handlers/webhooks/rotateWebhookSecret';
 import { testConnection } from '../handlers/ops/testConnection';
 import { testProjectWebhook } from '../handlers/ops/testProjectWebhook';
@@ -104,6 +107,7 @@ export const handlers: HandlerMap = {
   deleteProjectWebhook,
   deleteWebhook,
   dryRunPatch,
+  executePatch,
   getApiKey,
   getBookingLink,
   getCall,
@@ -137,6 +141,7 @@ export const handlers: HandlerMap = {
   listFamilles,
   listIdentityLinks,
   listLeads,
+  listPatchChanges,
   listPatches,
   listPayments,
   listProducts,
@@ -158,6 +163,7 @@ export const handlers: HandlerMap = {
   removeProjectMember,
   retryWebhookDelivery,
   revokeApiKey,
+  rollbackPatch,
   rotateWebhookSecret,
   testConnection,
   testProjectWebhook,

@@ -1415,6 +1415,117 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/patches/{id}/execute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Execute a mass patch
+         * @description Starts a `patch.execute` run (project permission `patches.execute`): a worker runs the patch's
+         *     statement on the target in one transaction, under the two-commit protocol — every changed row's
+         *     before- and after-image is committed to the API's database before the target commits, so the
+         *     patch can be rolled back (`POST /patches/{id}/rollback`) and a crash is reconciled.
+         *
+         *     Checked now, with the patch locked; any failure answers an error and nothing runs:
+         *     - the patch is not `executing`, `executed` or `rolled_back` (a patch is executed at most
+         *       once) — else 409 `CONFLICT`;
+         *     - its `last_dry_run` exists, has the patch's current `content_hash`, and finished under 15
+         *       minutes ago — else 412 `PRECONDITION_FAILED`, `details` naming what failed
+         *       (`last_dry_run` missing, `last_dry_run.content_hash` or `last_dry_run.at`);
+         *     - the project's approval policy: when the action needs approvals it does not have, the
+         *       approval request is opened (if none is open) and the answer is 409 `APPROVAL_REQUIRED` whose
+         *       `details` item `{loc: [approval_id], msg: <the approval's id>, type: approval_<status>}`
+         *       names it. Retry the same request (same `Idempotency-Key`) once it is approved.
+         *
+         *     Then the patch becomes `executing` and the answer is 202 with the run. The worker checks the
+         *     content hash and the approval again (a run failing `APPROVAL_REQUIRED` or `PATCH_CHANGED`
+         *     changes nothing), runs the statement capped at `max_rows + 1` rows, and refuses — rolling the
+         *     target back, nothing changed — a count over `max_rows` or different from `expected_rows`
+         *     (`ROW_COUNT_GUARD`). On success the patch is `executed` (event `patch.executed`) and the run's
+         *     `result` is `{execution_id, affected_rows, content_hash}`. When the run fails having changed
+         *     nothing, the patch becomes `failed`: it can be changed again (it becomes a draft), dry-run, and
+         *     executed. A worker lost in the middle (`WORKER_LOST`) leaves the execution to be reconciled
+         *     from the target at the next worker tick; the patch stays `executing` until then, then becomes
+         *     `executed` or `failed` — the target is always as before or as after, never a mix.
+         */
+        post: operations["executePatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/patches/{id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Roll back an executed patch
+         * @description Starts a `patch.rollback` run (project permission `patches.execute`) on an `executed` patch
+         *     (409 `CONFLICT` otherwise, or while another run of the patch is active). In one target
+         *     transaction every row the execute changed is locked and compared with its images: a row still
+         *     equal to its after-image is restored to its before-image, a deleted row is re-inserted, a row
+         *     already back to its before-image is left alone, and a row changed (or deleted, or re-created)
+         *     since is a **conflict**, left alone unless `force` is true (then it is overwritten with its
+         *     before-image). The rollback has its own images, committed before the target commits, like
+         *     execute.
+         *
+         *     `dry_run: true` does all of it and rolls the target back: the result tells what a rollback
+         *     would do, nothing changes, and no approval is needed. Otherwise the approval policy's
+         *     `patch.rollback` rule applies as for execute (409 `APPROVAL_REQUIRED` naming the approval).
+         *
+         *     The run's `result` is `{execution_id, dry_run, forced, restored, reinserted,
+         *     already_restored, conflict_count, conflicts[{pk, reason}]}` (the first 100 conflicts; reason
+         *     `changed_since`, `deleted_since` or `exists_since`). A real rollback with no conflict, or a
+         *     forced one, makes the patch `rolled_back` (event `patch.rolled_back`); with conflicts the patch
+         *     stays `executed` and may be rolled back again (rows already restored are left alone), e.g.
+         *     with `force`. Send an `Idempotency-Key` to retry safely.
+         */
+        post: operations["rollbackPatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/patches/{id}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the rows a patch changed
+         * @description Every row the patch's executions changed, with its key and its whole before- and after-image —
+         *     the images a rollback restores from — and the rows its rollbacks changed back. Executions that
+         *     were aborted changed nothing and have no rows. Ordered by execution (oldest first), then `ord`;
+         *     walk large patches with `cursor`.
+         *
+         *     Scope `patches:execute` and project permission `patches.execute` (developers and above), not
+         *     `patches:read`: these are whole rows of the customer's table — every column, for every changed
+         *     row — where `patches:read` shows the patch and 20 dry-run samples. Who may change the rows may
+         *     read what was changed; a viewer may not.
+         */
+        get: operations["listPatchChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project_id}/webhooks": {
         parameters: {
             query?: never;
@@ -1968,6 +2079,58 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "patch.executed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * patch.executed
+         * @description A patch was executed: its rows are changed on the target (`status: executed`). Sent once, when the execution is decided committed — by the run, or by the reconcile after a lost worker.
+         *
+         *     POSTed to every active subscription of the patch's project listing `patch.executed`, signed
+         *     (Standard Webhooks v1), at least once: answer 2xx within 15 seconds to acknowledge it (do the
+         *     work afterwards). Any other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h,
+         *     5 h, 10 h, 14 h, 20 h, 24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the
+         *     subscription off.
+         */
+        post: operations["patchExecutedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "patch.rolled_back": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * patch.rolled_back
+         * @description A patch was rolled back: every row it changed is restored (`status: rolled_back`; a rollback with conflicts left alone sends nothing until a later one completes, e.g. with `force`).
+         *
+         *     POSTed to every active subscription of the patch's project listing `patch.rolled_back`, signed
+         *     (Standard Webhooks v1), at least once: answer 2xx within 15 seconds to acknowledge it (do the
+         *     work afterwards). Any other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h,
+         *     5 h, 10 h, 14 h, 20 h, 24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the
+         *     subscription off.
+         */
+        post: operations["patchRolledBackEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -2333,6 +2496,8 @@ export interface components {
              *     * `project.created`, `project.updated`, `project.deleted` (ops; `metadata` has its `name`)
              *     * `patch.created`, `patch.updated`, `patch.deleted` (a mass patch; `metadata` has its
              *       `project_id`, its `content_hash` and, for an update, the changed fields)
+             *     * `patch.execute_requested`, `patch.rollback_requested` (a run queued to execute or roll back a
+             *       patch; `metadata` has its `project_id`, `run_id`, `content_hash` and `approval_id`)
              *     * `project.member_added`, `project.member_updated`, `project.member_removed` (target: the
              *       project; `metadata` has the `user_id` and the `role`, and `previous_role` when it changed)
              */
@@ -3080,7 +3245,7 @@ export interface components {
          *     `GET /api/v1/webhook-event-types` (`delivered_to: project`); new types may be added within v1.
          * @enum {string}
          */
-        ProjectWebhookEventType: "run.cancelled" | "run.failed" | "run.succeeded";
+        ProjectWebhookEventType: "patch.executed" | "patch.rolled_back" | "run.cancelled" | "run.failed" | "run.succeeded";
         /**
          * @description A project's webhook subscription: where to POST which of the project's events (runs…). Never
          *     its signing secret, which is shown once, at creation. The organisation's subscriptions
@@ -4869,8 +5034,12 @@ export interface components {
             schema: components["schemas"]["IntrospectedSchema"];
         };
         /**
-         * @description Where the patch is in its life. Only a `draft` can be changed; a patch that was never executed can
-         *     be deleted. The execute, approval and rollback steps (the next part of issue #18) move it on.
+         * @description Where the patch is in its life. `draft` until it is executed; only a `draft` or a `failed` patch
+         *     can be changed (a `failed` one becomes a `draft` again), and a patch that was never executed
+         *     can be deleted. Execute makes it `executing` (its run is queued or running), then `executed`,
+         *     or `failed` when the run changed nothing (a guard, a target error, a lost approval, a cancel): fix
+         *     it, dry-run it again and execute. A rollback with no conflict (or forced) makes it
+         *     `rolled_back`. `pending_approval` and `approved` are reserved for the approval flow.
          * @enum {string}
          */
         PatchStatus: "draft" | "ready" | "pending_approval" | "approved" | "executing" | "executed" | "failed" | "rolled_back";
@@ -5016,6 +5185,91 @@ export interface components {
             allow_all_rows?: boolean;
             max_rows?: number;
             expected_rows?: number | null;
+        };
+        /** @description How to roll back an executed patch. An empty body (or none) is a real, careful rollback. */
+        PatchRollbackRequest: {
+            /**
+             * @description Also restore the rows changed since the execute (conflicts), overwriting those later changes.
+             * @default false
+             */
+            force?: boolean;
+            /**
+             * @description Do everything on the target, then roll it back; report what would happen. Needs no approval.
+             * @default false
+             */
+            dry_run?: boolean;
+        };
+        /**
+         * @description One row changed by an execution of the patch (or by a rollback of it): its key and the whole row
+         *     before and after, as `row_to_json` rendered it on the target. Values are the target's exact JSON
+         *     text (a numeric keeps every digit; a json column keeps its text).
+         */
+        PatchChange: {
+            /**
+             * Format: uuid
+             * @description The execution (or rollback) that changed the row.
+             */
+            execution_id: string;
+            /** @enum {string} */
+            kind: "execute" | "rollback";
+            /** @description The row's position within its execution. */
+            ord: number;
+            /** @description The row's key columns and values. */
+            pk: {
+                [key: string]: unknown;
+            };
+            /** @description The row before (`null` for a row a rollback re-inserted). */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The row after (`null` for a deleted row). */
+            after: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /** @description A page of the rows a patch's executions changed, by execution (oldest first), then `ord`. */
+        PatchChangeList: {
+            items: components["schemas"]["PatchChange"][];
+            /** @description How many changed rows match, over all pages. */
+            total: number;
+            /** @description The page size used. */
+            limit: number;
+            /** @description The offset used. */
+            offset: number;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /** @description The payload of `patch.executed`. */
+        WebhookEventPatchExecuted: {
+            id: components["schemas"]["WebhookEventId"];
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "patch.executed";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             */
+            timestamp: string;
+            /** @description The patch as `GET /api/v1/patches/{id}` returns it, as committed with this change. */
+            data: components["schemas"]["Patch"];
+        };
+        /** @description The payload of `patch.rolled_back`. */
+        WebhookEventPatchRolledBack: {
+            id: components["schemas"]["WebhookEventId"];
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "patch.rolled_back";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             */
+            timestamp: string;
+            /** @description The patch as `GET /api/v1/patches/{id}` returns it, as committed with this change. */
+            data: components["schemas"]["Patch"];
         };
     };
     responses: {
@@ -5280,6 +5534,29 @@ export interface components {
                 "application/json": components["schemas"]["Run"];
             };
         };
+        /** @description A condition the action depends on no longer holds; nothing ran. */
+        PreconditionFailed: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                RateLimit: components["headers"]["RateLimit"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "success": false,
+                 *       "error": "The patch has no dry-run of its current content (content hash); dry-run it first",
+                 *       "code": "PRECONDITION_FAILED",
+                 *       "request_id": "req_01JD2Z6Q7N4X8V3K5M9P0R2T4W"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
     parameters: {
         /** @description Page size. Out of range is a 400, not a silent clamp. */
@@ -5316,6 +5593,16 @@ export interface components {
          * @example 5c0f1e2d-8a7b-4c6d-9e0f-1a2b3c4d5e6f
          */
         IdempotencyKey: string;
+        /**
+         * @description Required here: the action changes a customer's data, so a retry must never start it twice. The
+         *     first request with a key does the work; a request with the same key and the same body (and path)
+         *     within 24 hours starts nothing and gets the original answer again — same status, same body, with
+         *     `Idempotent-Replayed: true`. The same key with another body or on another operation is a 409
+         *     `CONFLICT`. A request refused (4xx) does not use up its key. Keys belong to the credential that
+         *     sent them. Use a fresh random value (a UUID) per intended action.
+         * @example 5c0f1e2d-8a7b-4c6d-9e0f-1a2b3c4d5e6f
+         */
+        IdempotencyKeyRequired: string;
         /** @description The event's id (`msg_…`), the same in every retry of it. Store the ids you have processed and drop a repeat. */
         "webhook-id": components["schemas"]["WebhookEventId"];
         /** @description When this attempt was signed, in Unix seconds. Refuse a message more than 5 minutes away from your clock (replay protection). */
@@ -5505,6 +5792,11 @@ export type Patch = components['schemas']['Patch'];
 export type PatchList = components['schemas']['PatchList'];
 export type PatchCreate = components['schemas']['PatchCreate'];
 export type PatchUpdate = components['schemas']['PatchUpdate'];
+export type PatchRollbackRequest = components['schemas']['PatchRollbackRequest'];
+export type PatchChange = components['schemas']['PatchChange'];
+export type PatchChangeList = components['schemas']['PatchChangeList'];
+export type WebhookEventPatchExecuted = components['schemas']['WebhookEventPatchExecuted'];
+export type WebhookEventPatchRolledBack = components['schemas']['WebhookEventPatchRolledBack'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
 export type ResponseForbidden = components['responses']['Forbidden'];
@@ -5516,6 +5808,7 @@ export type ResponseTooManyRequests = components['responses']['TooManyRequests']
 export type ResponseServiceUnavailable = components['responses']['ServiceUnavailable'];
 export type ResponseInternalError = components['responses']['InternalError'];
 export type ResponseRunAccepted = components['responses']['RunAccepted'];
+export type ResponsePreconditionFailed = components['responses']['PreconditionFailed'];
 export type ParameterLimit = components['parameters']['Limit'];
 export type ParameterOffset = components['parameters']['Offset'];
 export type ParameterCursor = components['parameters']['Cursor'];
@@ -5524,6 +5817,7 @@ export type ParameterId = components['parameters']['Id'];
 export type ParameterProjectId = components['parameters']['ProjectId'];
 export type ParameterUserId = components['parameters']['UserId'];
 export type ParameterIdempotencyKey = components['parameters']['IdempotencyKey'];
+export type ParameterIdempotencyKeyRequired = components['parameters']['IdempotencyKeyRequired'];
 export type ParameterWebhookId = components['parameters']['webhook-id'];
 export type ParameterWebhookTimestamp = components['parameters']['webhook-timestamp'];
 export type ParameterWebhookSignature = components['parameters']['webhook-signature'];
@@ -10447,6 +10741,166 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    executePatch: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description Required here: the action changes a customer's data, so a retry must never start it twice. The
+                 *     first request with a key does the work; a request with the same key and the same body (and path)
+                 *     within 24 hours starts nothing and gets the original answer again — same status, same body, with
+                 *     `Idempotent-Replayed: true`. The same key with another body or on another operation is a 409
+                 *     `CONFLICT`. A request refused (4xx) does not use up its key. Keys belong to the credential that
+                 *     sent them. Use a fresh random value (a UUID) per intended action.
+                 * @example 5c0f1e2d-8a7b-4c6d-9e0f-1a2b3c4d5e6f
+                 */
+                "Idempotency-Key": components["parameters"]["IdempotencyKeyRequired"];
+            };
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: components["responses"]["RunAccepted"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    rollbackPatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retried request safe: the first request with a key starts the work; a request with the
+                 *     same key and the same body (and path) within 24 hours starts nothing and gets the original
+                 *     answer again — same status, same body, with `Idempotent-Replayed: true`. The same key with
+                 *     another body or on another operation is a 409 `CONFLICT`. Keys belong to the credential that
+                 *     sent them (an API key, or a console user). Use a fresh random value (a UUID) per intended action.
+                 * @example 5c0f1e2d-8a7b-4c6d-9e0f-1a2b3c4d5e6f
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "force": false,
+                 *       "dry_run": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["PatchRollbackRequest"];
+            };
+        };
+        responses: {
+            202: components["responses"]["RunAccepted"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listPatchChanges: {
+        parameters: {
+            query?: {
+                /** @description Only the rows of this execution (or rollback). */
+                execution_id?: string;
+                /** @description Page size. Out of range is a 400, not a silent clamp. */
+                limit?: components["parameters"]["Limit"];
+                /** @description How many items to skip, in the list's documented order. */
+                offset?: components["parameters"]["Offset"];
+                /**
+                 * @description Keyset pagination for large append-only lists: pass the `next_cursor` of the previous page to
+                 *     get the page after it. A walk by cursor never skips or repeats an item, even while items are
+                 *     added. The value is opaque (base64url of the last item's position in the list's order); it is
+                 *     checked on every request, and a malformed one, or one from another list, is a 400 naming
+                 *     `cursor`. The filters are not in the cursor: send the same ones with each page. Do not combine
+                 *     it with a non-zero `offset` (400 naming both).
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the changed rows. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "execution_id": "3d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a",
+                     *           "kind": "execute",
+                     *           "ord": 1,
+                     *           "pk": {
+                     *             "id": 3
+                     *           },
+                     *           "before": {
+                     *             "id": 3,
+                     *             "kind": "old",
+                     *             "note": null
+                     *           },
+                     *           "after": {
+                     *             "id": 3,
+                     *             "kind": "old",
+                     *             "note": "closed"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "limit": 50,
+                     *       "offset": 0,
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PatchChangeList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listProjectWebhooks: {
         parameters: {
             query?: {
@@ -11519,6 +11973,88 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["WebhookEventRunCancelled"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged; any 2xx status does. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone; the subscription is switched off and nothing more is sent to it. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    patchExecutedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (`msg_…`), the same in every retry of it. Store the ids you have processed and drop a repeat. */
+                "webhook-id": components["parameters"]["webhook-id"];
+                /** @description When this attempt was signed, in Unix seconds. Refuse a message more than 5 minutes away from your clock (replay protection). */
+                "webhook-timestamp": components["parameters"]["webhook-timestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the
+                 *     bytes of your secret (the base64 after `whsec_`). After a secret rotation, for 24 hours, two
+                 *     signatures separated by a space (new, then previous): accept the message if any one matches.
+                 *     Any Standard Webhooks library verifies it (`new Webhook(secret).verify(body, headers)`).
+                 */
+                "webhook-signature": components["parameters"]["webhook-signature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventPatchExecuted"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged; any 2xx status does. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone; the subscription is switched off and nothing more is sent to it. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    patchRolledBackEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (`msg_…`), the same in every retry of it. Store the ids you have processed and drop a repeat. */
+                "webhook-id": components["parameters"]["webhook-id"];
+                /** @description When this attempt was signed, in Unix seconds. Refuse a message more than 5 minutes away from your clock (replay protection). */
+                "webhook-timestamp": components["parameters"]["webhook-timestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the
+                 *     bytes of your secret (the base64 after `whsec_`). After a secret rotation, for 24 hours, two
+                 *     signatures separated by a space (new, then previous): accept the message if any one matches.
+                 *     Any Standard Webhooks library verifies it (`new Webhook(secret).verify(body, headers)`).
+                 */
+                "webhook-signature": components["parameters"]["webhook-signature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventPatchRolledBack"];
             };
         };
         responses: {

@@ -11,6 +11,8 @@ CREATE OR REPLACE FUNCTION webhook_render(p_type text, p_org uuid, p_id uuid) RE
     WHEN 'client.updated' THEN pos_client_by_id(p_org, p_id)
     WHEN 'lead.created' THEN partner_lead_by_id(p_org, p_id)
     WHEN 'lead.updated' THEN partner_lead_by_id(p_org, p_id)
+    WHEN 'patch.executed' THEN ops_patch_by_id(p_org, p_id)
+    WHEN 'patch.rolled_back' THEN ops_patch_by_id(p_org, p_id)
     WHEN 'payment.refunded' THEN partner_payment_by_id(p_org, p_id)
     WHEN 'payment.succeeded' THEN partner_payment_by_id(p_org, p_id)
     WHEN 'produit.created' THEN pos_produit_by_id(p_org, p_id)

@@ -7,7 +7,7 @@ import type { AccessPolicy } from './auth/authenticate';
 import type { Config } from './config';
 import type { Pool } from './db/pool';
 import { ApiError, errorBody, toApiError } from './errors';
-import type { Ctx, HandlerMap, HttpResult } from './handler';
+import { RawJson, type Ctx, type HandlerMap, type HttpResult } from './handler';
 import { bodyGuard, bodyParserError, jsonBody } from './http/body';
 import { consoleRouter } from './http/console';
 import { cors, corsPolicyFromSpec } from './http/cors';
@@ -178,6 +178,7 @@ function send(res: Response, result: HttpResult, pipelineHeaders: Record<string,
   setServerTiming(res);
   res.status(result.status);
   if (result.body === undefined || result.status === 204) res.end();
+  else if (result.body instanceof RawJson) res.type('application/json').send(result.body.text);
   else res.json(result.body);
 }
 

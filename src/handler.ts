@@ -48,3 +48,14 @@ export interface HttpResult {
   body: unknown;
   headers?: Record<string, string>;
 }
+
+/**
+ * A response body already serialised as JSON text by PostgreSQL, sent as is: values a JS number
+ * would round (a numeric past 2^53 inside a customer's row image) keep every digit. Build it with
+ * `rawJson<T>(text)` where `text` is the JSON of a T (the spec's schema still checks it in tests).
+ */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+export const rawJson = <T>(text: string): T => new RawJson(text) as unknown as T;

@@ -22,7 +22,24 @@ export interface ApiModule {
    * imports handlers/. One module provides it.
    */
   readonly targetConnector?: TargetConnector;
+  /**
+   * Finishes what runs of this module left undone when their worker was lost (SIGKILL, a lost
+   * database): e.g. a patch execution between its two commits, decided from the target. Called by
+   * every run worker at start, after each sweep that failed lost runs, every minute, and on the
+   * next ticks while it answers `retry` (something it could not decide yet). Must be idempotent:
+   * several workers may call it at once.
+   */
+  readonly runRecoverer?: RunRecoverer;
 }
+
+export interface RunRecoveryDeps {
+  readonly db: pg.Pool;
+  readonly log: Logger;
+  readonly connector?: TargetConnector;
+}
+
+/** `retry`: something is left that a later call may decide (call again soon). */
+export type RunRecoverer = (deps: RunRecoveryDeps) => Promise<{ retry: boolean }>;
 
 /** What a run's target session is opened for (src/runs/ fills it; the connector checks the connection belongs to the run's project). */
 export interface TargetSessionRequest {

@@ -11,7 +11,7 @@ import { createPool, type Pool } from './db/pool';
 import { demoBanner, demoScopes, ensureDemo, type DemoResult } from '../handlers/access/demo';
 import { createLogger, type Logger } from './logger';
 import { exitOnSignals } from './shutdown';
-import { runKindsOf, targetConnectorOf } from './runs/modules';
+import { runKindsOf, runRecoverersOf, targetConnectorOf } from './runs/modules';
 import { startRunWorker } from './runs/worker';
 import { startWebhookWorker } from './webhooks/worker';
 
@@ -42,7 +42,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   // Runs likewise (RUN_WORKER=off when worker processes run them): a pool of their own, a
   // connection per run in flight plus the listener and the tick.
   const runPool = config.runWorker === 'on' ? createPool({ ...config, dbPoolMax: config.runWorkerConcurrency + 2 }, databaseUrl, log) : undefined;
-  const runWorker = runPool ? startRunWorker({ pool: runPool, log, config, kinds: runKindsOf(modules), connector: targetConnectorOf(modules) }) : undefined;
+  const runWorker = runPool ? startRunWorker({ pool: runPool, log, config, kinds: runKindsOf(modules), connector: targetConnectorOf(modules), recoverers: runRecoverersOf(modules) }) : undefined;
 
   // Node enforces headersTimeout/requestTimeout only when it sweeps its connections, every
   // connectionsCheckingInterval (default 30 s): a slowloris socket lived ~30 s, not HEADERS_TIMEOUT_MS

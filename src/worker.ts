@@ -9,7 +9,7 @@ import { runMigrations } from './db/migrate';
 import { createPool } from './db/pool';
 import { createLogger } from './logger';
 import type { RunExecutor } from './module';
-import { runKindsOf, targetConnectorOf } from './runs/modules';
+import { runKindsOf, runRecoverersOf, targetConnectorOf } from './runs/modules';
 import { startRunWorker } from './runs/worker';
 import { exitOnSignals } from './shutdown';
 import { startWebhookWorker } from './webhooks/worker';
@@ -27,7 +27,7 @@ export async function runWorkerProcess(extraKinds: Readonly<Record<string, RunEx
   const pool = createPool(config, config.databaseUrl, log);
   const worker = startWebhookWorker({ pool, log, config });
   const runPool = createPool({ ...config, dbPoolMax: config.runWorkerConcurrency + 2 }, config.databaseUrl, log);
-  const runWorker = startRunWorker({ pool: runPool, log, config, kinds: runKindsOf(modules, extraKinds), connector: targetConnectorOf(modules) });
+  const runWorker = startRunWorker({ pool: runPool, log, config, kinds: runKindsOf(modules, extraKinds), connector: targetConnectorOf(modules), recoverers: runRecoverersOf(modules) });
   await runWorker.ready;
   log.info('worker ready');
 

@@ -7,13 +7,17 @@ import { PATCH_COLUMNS, patchJson, type PatchRow } from './patches/patch-json';
 import { canonicalOrBadRequest, findPatch } from './patches/patch-store';
 import { requireProjectPermission } from './permissions';
 
-/** Changes a draft: the merged patch is checked again as a whole, and its hash recomputed. */
+/**
+ * Changes a draft, or a patch whose execute failed having changed nothing (it becomes a draft
+ * again): the merged patch is checked again as a whole, and its hash recomputed.
+ */
 export const updatePatch: Handler<'updatePatch'> = async (ctx, req) => {
   const b = req.body;
   const row = await withTransaction(ctx.db, async (tx) => {
     const before = await findPatch(tx, ctx.principal, req.params.id, { forUpdate: true });
     await requireProjectPermission(tx, ctx.principal, before.project_id, 'patches.write');
-    if (before.status !== 'draft') throw new ApiError('CONFLICT', `Only a draft patch can be changed; this one is ${before.status}`);
+    if (before.status !== 'draft' && before.status !== 'failed')
+      throw new ApiError('CONFLICT', `Only a draft (or failed) patch can be changed; this one is ${before.status}`);
     const operation = b.operation ?? before.operation;
     // A switch to delete drops the old values unless new ones are given (which the engine refuses).
     const set = b.set !== undefined ? b.set : operation === 'delete' ? undefined : before.set_values;
@@ -30,7 +34,7 @@ export const updatePatch: Handler<'updatePatch'> = async (ctx, req) => {
     });
     const { rows } = await tx.query<PatchRow>(
       `UPDATE patches SET name = $2, table_schema = $3, table_name = $4, operation = $5, set_values = $6, where_input = $7, where_sql = $8,
-                          allow_all_rows = $9, max_rows = $10, expected_rows = $11, content_hash = $12
+                          allow_all_rows = $9, max_rows = $10, expected_rows = $11, content_hash = $12, status = 'draft'
         WHERE id = $1 RETURNING ${PATCH_COLUMNS}`,
       [before.id, b.name ?? before.name, patch.table.schema, patch.table.name, patch.operation, JSON.stringify(patch.set),
         b.where ?? before.where_input, patch.where, patch.allowAllRows, patch.maxRows, patch.expectedRows, hash],

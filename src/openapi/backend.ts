@@ -9,7 +9,7 @@ import { authenticate, missingCredential, type AccessPolicy } from '../auth/auth
 import type { SecurityRequirements } from '../auth/authorize';
 import type { Config } from '../config';
 import { ApiError } from '../errors';
-import type { Ctx, HandlerMap, HttpResult } from '../handler';
+import { RawJson, type Ctx, type HandlerMap, type HttpResult } from '../handler';
 import type { RequestCost } from '../module';
 import { addStrictFormats } from './formats';
 import { assertSupportedParameters, fastParseRequest } from './parse-request';
@@ -143,7 +143,8 @@ export async function createBackend(opts: BackendOptions): Promise<OpenAPIBacken
       const result = c.response as HttpResult;
       // A 204 has no body to check (the spec documents none).
       if (opts.validateResponses && c.operation && result && typeof result.status === 'number' && result.status !== 204) {
-        const check = api.validator.validateResponse(result.body, c.operation as Operation, result.status);
+        const body = result.body instanceof RawJson ? (JSON.parse(result.body.text) as unknown) : result.body;
+        const check = api.validator.validateResponse(body, c.operation as Operation, result.status);
         if (check.errors) opts.onResponseMismatch?.(ctx, c.operation.operationId as string, result.status, check.errors);
       }
       return result;

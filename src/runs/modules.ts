@@ -1,6 +1,6 @@
 // What the run worker takes from the modules (entry points hand it their ApiModule list): the
-// executors by kind, and the one target connector.
-import type { ApiModule, RunExecutor, TargetConnector } from '../module';
+// executors by kind, the one target connector, and the recoverers of lost runs' leftovers.
+import type { ApiModule, RunExecutor, RunRecoverer, TargetConnector } from '../module';
 
 /** Every module's run kinds (plus `extra`, e.g. a test's), refusing a kind declared twice. */
 export function runKindsOf(modules: readonly ApiModule[], extra: Readonly<Record<string, RunExecutor>> = {}): Record<string, RunExecutor> {
@@ -18,4 +18,9 @@ export function targetConnectorOf(modules: readonly ApiModule[]): TargetConnecto
   const providers = modules.filter((m) => m.targetConnector);
   if (providers.length > 1) throw new Error(`more than one module provides a target connector (${providers.map((m) => m.name).join(', ')})`);
   return providers[0]?.targetConnector;
+}
+
+/** Every module's run recoverer (ApiModule.runRecoverer), in module order. */
+export function runRecoverersOf(modules: readonly ApiModule[]): RunRecoverer[] {
+  return modules.flatMap((m) => (m.runRecoverer ? [m.runRecoverer] : []));
 }

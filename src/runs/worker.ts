@@ -4,14 +4,17 @@
 //     stops the target query with pg_cancel_backend from a second session;
 //   - sweeps runs whose lease expired (any worker's): failed with WORKER_LOST, their target
 //     backend terminated;
-//   - claims queued runs of the kinds it knows.
+//   - claims queued runs of the kinds it knows;
+//   - runs the modules' recoverers (what a lost run left undone, e.g. a patch execution between its
+//     two commits): at start, after a sweep that failed lost runs, every minute, and on the next
+//     ticks while one of them has something it could not decide yet.
 // Idle, it sleeps until a NOTIFY on `runs` or the poll interval. Any number of workers share one
 // database. The same shape as the webhook worker (src/webhooks/worker.ts), sharing its listener.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { listen } from '../db/listen';
 import type { Logger } from '../logger';
-import { RunFailure, type RunExecutor, type TargetConnector } from '../module';
+import { RunFailure, type RunExecutor, type RunRecoverer, type TargetConnector } from '../module';
 import { ActiveRun, RunCancelled, runApplicationName } from './active-run';
 import type { RunConfig } from './settings';
 import { appendEvent, claimRuns, finishRun, heartbeat, purgeIdempotencyKeys, RUNS_CHANNEL, sweepLost, type LostRun, type Outcome } from './store';
@@ -24,6 +27,8 @@ export interface RunWorkerDeps {
   /** Executors by run kind (the modules' runKinds, merged). */
   kinds: Readonly<Record<string, RunExecutor>>;
   connector?: TargetConnector;
+  /** The modules' recoverers of lost runs' leftovers (runRecoverersOf). */
+  recoverers?: readonly RunRecoverer[];
 }
 
 export interface RunWorker {
@@ -35,6 +40,8 @@ export interface RunWorker {
 }
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
+/** Recoverers also run this often with nothing to prompt them (e.g. a queued run cancelled before any worker claimed it). */
+const RECOVER_EVERY_MS = 60 * 1000;
 
 export function startRunWorker(deps: RunWorkerDeps): RunWorker {
   const { pool, config } = deps;
@@ -45,6 +52,9 @@ export function startRunWorker(deps: RunWorkerDeps): RunWorker {
   const running = new Set<Promise<void>>();
   let stopping = false;
   let lastPurge = 0;
+  // 0: at the first tick (worker start).
+  let lastRecovery = 0;
+  let recoverAgain = true;
 
   const { sleep, nudge, forget } = createNap();
 
@@ -76,8 +86,11 @@ export function startRunWorker(deps: RunWorkerDeps): RunWorker {
     const lost = await sweepLost(pool);
     for (const r of lost) {
       log.warn({ run: r.id }, 'run lost its worker (lease expired): WORKER_LOST');
+      // Its transaction, if still open for nobody, keeps the recoverers' decision waiting: they retry.
       void terminateOrphan(r);
     }
+    // 2b. What lost runs left undone.
+    if (lost.length > 0 || recoverAgain || Date.now() - lastRecovery > RECOVER_EVERY_MS) await recover();
     // 3. New work.
     const room = config.runWorkerConcurrency - active.size;
     if (!stopping && room > 0) {
@@ -131,6 +144,19 @@ export function startRunWorker(deps: RunWorkerDeps): RunWorker {
     // 57014 without a cancel of ours: the session's statement_timeout. Never the server's text.
     if ((err as { code?: string }).code === '57014' && !run.stoppedFor) return { ok: false, code: 'STATEMENT_TIMEOUT', message: 'A statement on the target ran past its timeout' };
     return { ok: false, code: 'INTERNAL_ERROR', message: 'The run failed unexpectedly' };
+  }
+
+  async function recover() {
+    lastRecovery = Date.now();
+    recoverAgain = false;
+    for (const recoverer of deps.recoverers ?? []) {
+      try {
+        if ((await recoverer({ db: pool, log, connector: deps.connector })).retry) recoverAgain = true;
+      } catch (err) {
+        recoverAgain = true;
+        log.warn({ err }, 'run recoverer failed; retrying at the next tick');
+      }
+    }
   }
 
   /** A lost run's target session may still be working for nobody: terminate it from a fresh session. */

@@ -59,7 +59,16 @@ async function seedOps(db: pg.Pool, orgId: string, marker: string, ownerId: stri
     // A draft mass patch on its own connection, so the patch operations find an id in every project
     // (the seeded connection above stays free of patches, so deleting it is possible).
     const patchConnection = await insertConnectionRow(db, orgId, project.id, { name: `${marker} ${name} patched db`, createdBy: ownerId });
-    await insertPatchRow(db, orgId, project.id, patchConnection.id, { name: `${marker} ${name} patch`, createdBy: ownerId });
+    const patch = await insertPatchRow(db, orgId, project.id, patchConnection.id, { name: `${marker} ${name} patch`, createdBy: ownerId });
+    // …executed, with one changed row, so listPatchChanges has rows to keep to their tenant.
+    await db.query(
+      `WITH e AS (INSERT INTO patch_executions (org_id, patch_id, kind, state, decided_by, content_hash, target_txid, affected_rows, prepared_at, decided_at)
+                  VALUES ($1, $2, 'execute', 'committed', 'commit', $3, 1000, 1, now(), now()) RETURNING id),
+            c AS (INSERT INTO patch_changes (execution_id, ord, pk, before, after)
+                  SELECT id, 1, '{"id": 1}', json_build_object('id', 1, 'note', $4::text), json_build_object('id', 1, 'note', 'x') FROM e)
+       UPDATE patches SET status = 'executed' WHERE id = $2`,
+      [orgId, patch.id, patch.content_hash, `${marker} ${name} before`],
+    );
     ids.push(project.id);
   }
   const { key, id } = await createProjectKey(db, { orgId, projectId: ids[0], scopes: [...projectScopes], rateLimitPerMinute: 1_000_000, name: `${marker} project key` });

@@ -15,6 +15,8 @@ export interface SpecOp {
   responses: string[];
   hasBody: boolean;
   exampleBody: unknown;
+  /** Header parameters the operation requires (e.g. executePatch's Idempotency-Key), with an example value each. */
+  requiredHeaders: Record<string, string>;
 }
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -34,6 +36,7 @@ for (const [path, item] of Object.entries(spec.paths as Json)) {
     const security: Json[] = op.security ?? [];
     const find = (scheme: string) => security.find((r) => scheme in r)?.[scheme] ?? null;
     const body = op.requestBody ? deref(op.requestBody).content?.['application/json'] : undefined;
+    const headers = ((op.parameters ?? []) as Json[]).map(deref).filter((p) => p.in === 'header' && p.required);
     specOps.push({
       operationId: op.operationId,
       method,
@@ -44,6 +47,7 @@ for (const [path, item] of Object.entries(spec.paths as Json)) {
       responses: Object.keys(op.responses),
       hasBody: Boolean(body),
       exampleBody: body?.example,
+      requiredHeaders: Object.fromEntries(headers.map((p) => [p.name, String(p.example ?? p.schema?.example ?? 'x')])),
     });
   }
 }
@@ -53,3 +57,7 @@ export const urlFor = (op: SpecOp, params: Record<string, string> = {}) => op.pa
 
 export const byId = (id: string) => specOps.find((o) => o.operationId === id)!;
 export const allScopes = (): string[] => [...(deref(spec.components.schemas.Scope).enum as string[])];
+
+/** The required header parameters for one request: a fresh Idempotency-Key each time (a key is the request's identity). */
+export const requiredHeadersFor = (op: SpecOp): Record<string, string> =>
+  Object.fromEntries(Object.entries(op.requiredHeaders).map(([name, example]) => [name, name === 'Idempotency-Key' ? randomUUID() : example]));

@@ -10,7 +10,7 @@ import { BATTERY_ENV, quietPool, seedTenant, type Tenant } from '../helpers/batt
 import { allStrings, dumpDatabase, dumpDifferences } from '../helpers/db-dump';
 import { startHarness, type Harness } from '../helpers/harness';
 import { collectionOf, fill, harvestIds, listOps } from '../helpers/spec-ids';
-import { specOps, type SpecOp } from '../helpers/spec-ops';
+import { requiredHeadersFor, specOps, type SpecOp } from '../helpers/spec-ops';
 
 const paramsOf = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
 const SCOPES: readonly string[] = projectScopes;
@@ -55,7 +55,7 @@ describe('project keys: another project’s ids are not found', () => {
   afterAll(() => h?.close());
 
   const call = (op: SpecOp, url: string) => {
-    const t = h.api[op.method as 'get'](url).set('Authorization', `Bearer ${a.ops.projectKey}`);
+    const t = h.api[op.method as 'get'](url).set('Authorization', `Bearer ${a.ops.projectKey}`).set(requiredHeadersFor(op));
     return op.hasBody ? t.send((op.exampleBody ?? {}) as object) : t;
   };
 

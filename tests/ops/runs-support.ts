@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { modules } from '../../handlers';
 import { createLogger } from '../../src/logger';
 import type { RunExecutor } from '../../src/module';
-import { runKindsOf, targetConnectorOf } from '../../src/runs/modules';
+import { runKindsOf, runRecoverersOf, targetConnectorOf } from '../../src/runs/modules';
 import { startRunWorker, type RunWorker } from '../../src/runs/worker';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { sleepKind } from './fixtures/sleep-kind';
@@ -68,6 +68,7 @@ export function startTestWorker(db: Db, opts: { sleep?: boolean; leaseMs?: numbe
     config: { runPollMs: 100, runLeaseMs: opts.leaseMs ?? 5000, runWorkerConcurrency: 4 },
     kinds,
     connector: targetConnectorOf(modules),
+    recoverers: runRecoverersOf(modules),
   });
 }
 

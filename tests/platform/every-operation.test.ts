@@ -5,7 +5,7 @@
 import type request from 'supertest';
 import { createApiKey, createOrg, createUser, signIn } from '../helpers/factories';
 import { startHarness, type Harness } from '../helpers/harness';
-import { allScopes, specOps, urlFor, type SpecOp } from '../helpers/spec-ops';
+import { allScopes, requiredHeadersFor, specOps, urlFor, type SpecOp } from '../helpers/spec-ops';
 
 const secured = specOps.filter((o) => !o.public);
 const keyOps = specOps.filter((o) => o.keyScopes !== null);
@@ -13,7 +13,7 @@ const scopedKeyOps = keyOps.filter((o) => o.keyScopes!.length > 0);
 const roleOps = specOps.filter((o) => o.sessionRoles && o.sessionRoles.length > 0 && o.keyScopes === null);
 
 function call(h: Harness, op: SpecOp, url = urlFor(op)): request.Test {
-  const t = h.api[op.method as 'get'](url);
+  const t = h.api[op.method as 'get'](url).set(requiredHeadersFor(op));
   return op.hasBody ? t.send((op.exampleBody ?? {}) as object) : t;
 }
 

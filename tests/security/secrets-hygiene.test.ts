@@ -15,7 +15,7 @@ import { handlers } from '../../handlers';
 import { authenticate, BATTERY_ENV, credentialKinds, seedTenant, type Tenant, quietPool } from '../helpers/battery-world';
 import { startHarness, type ContractClient, type Harness } from '../helpers/harness';
 import { fill, harvestIds } from '../helpers/spec-ids';
-import { specOps } from '../helpers/spec-ops';
+import { requiredHeadersFor, specOps } from '../helpers/spec-ops';
 
 const STACK = /(\\n|\n)\s+at \S+ \(?\S+:\d+:\d+/;
 const SQL = /\b(SELECT\b[\s\S]{0,300}\bFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b/i;
@@ -122,7 +122,7 @@ describe('secrets hygiene', () => {
     const found = await harvestIds(api, a);
     for (const op of specOps) {
       const values = Object.fromEntries([...op.path.matchAll(/\{(\w+)\}/g)].map((m) => [m[1], found.get(op.path.slice(0, op.path.indexOf(`/{${m[1]}}`)))?.[0] ?? '00000000-0000-4000-8000-000000000000']));
-      let t = api[op.method as 'get'](fill(op.path, values));
+      let t = api[op.method as 'get'](fill(op.path, values)).set(requiredHeadersFor(op));
       const via = credentialKinds(op)[0];
       if (via) t = authenticate(t, via, a);
       if (op.hasBody) t = t.send((op.exampleBody ?? {}) as object);

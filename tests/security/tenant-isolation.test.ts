@@ -11,7 +11,7 @@ import { authenticate, BATTERY_ENV, credentialKinds, seedTenant, type Tenant, qu
 import { allStrings, dumpDatabase, dumpDifferences, idsOfOrg } from '../helpers/db-dump';
 import { startHarness, type Harness } from '../helpers/harness';
 import { collectionOf, fill, harvestIds, idOps, listOps } from '../helpers/spec-ids';
-import type { SpecOp } from '../helpers/spec-ops';
+import { requiredHeadersFor, type SpecOp } from '../helpers/spec-ops';
 
 const paramsOf = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -46,7 +46,7 @@ describe('tenant isolation', () => {
   afterAll(() => h?.close());
 
   const call = (op: SpecOp, url: string) => {
-    const t = h.api[op.method as 'get'](url);
+    const t = h.api[op.method as 'get'](url).set(requiredHeadersFor(op));
     return op.hasBody ? t.send((op.exampleBody ?? {}) as object) : t;
   };
 

@@ -5,7 +5,7 @@
 import { RunFailure, type RunExecutor } from '../../../src/module';
 import { dryRunPatch, loadPatch, PatchRunError, type DryRunResult, type StoredPatch } from './engine';
 
-async function storedPatch(rc: Parameters<RunExecutor>[0]): Promise<StoredPatch> {
+export async function storedPatch(rc: Parameters<RunExecutor>[0]): Promise<StoredPatch> {
   try {
     const stored = await loadPatch(rc.db, rc.run.subjectId);
     if (stored.orgId !== rc.run.orgId) throw new PatchRunError('PATCH_NOT_FOUND', 'no such patch');
