@@ -18,6 +18,8 @@ import { deleteProjectWebhook } from '../handlers/ops/deleteProjectWebhook';
 import { deleteWebhook } from '../handlers/webhooks/deleteWebhook';
 import { dryRunPatch } from '../handlers/ops/dryRunPatch';
 import { getApiKey } from '../handlers/access/getApiKey';
+import { getApproval } from '../handlers/ops/getApproval';
+import { getApprovalPolicy } from '../handlers/ops/getApprovalPolicy';
 import { getBookingLink } from '../handlers/partner/getBookingLink';
 import { getCall } from '../handlers/partner/getCall';
 import { getClient } from '../handlers/pos/getClient';
@@ -42,6 +44,7 @@ import { getWebhook } from '../handlers/webhooks/getWebhook';
 import { getWhoami } from '../handlers/auth/getWhoami';
 import { introspectConnection } from '../handlers/ops/introspectConnection';
 import { listApiKeys } from '../handlers/access/listApiKeys';
+import { listApprovals } from '../handlers/ops/listApprovals';
 import { listAuditEvents } from '../handlers/access/listAuditEvents';
 import { listBookingLinks } from '../handlers/partner/listBookingLinks';
 import { listCalls } from '../handlers/partner/listCalls';
@@ -75,6 +78,8 @@ import { rotateWebhookSecret } from '../handlers/webhooks/rotateWebhookSecret';
 import { testConnection } from '../handlers/ops/testConnection';
 import { testProjectWebhook } from '../handlers/ops/testProjectWebhook';
 import { testWebhook } from '../handlers/webhooks/testWebhook';
+import { updateApproval } from '../handlers/ops/updateApproval';
+import { updateApprovalPolicy } from '../handlers/ops/updateApprovalPolicy';
 import { updateConnection } from '../handlers/ops/updateConnection';
 import { updatePatch } from '../handlers/ops/updatePatch';
 import { updateProject } from '../handlers/ops/updateProject';
@@ -105,6 +110,8 @@ export const handlers: HandlerMap = {
   deleteWebhook,
   dryRunPatch,
   getApiKey,
+  getApproval,
+  getApprovalPolicy,
   getBookingLink,
   getCall,
   getClient,
@@ -129,6 +136,7 @@ export const handlers: HandlerMap = {
   getWhoami,
   introspectConnection,
   listApiKeys,
+  listApprovals,
   listAuditEvents,
   listBookingLinks,
   listCalls,
@@ -162,6 +170,8 @@ export const handlers: HandlerMap = {
   testConnection,
   testProjectWebhook,
   testWebhook,
+  updateApproval,
+  updateApprovalPolicy,
   updateConnection,
   updatePatch,
   updateProject,

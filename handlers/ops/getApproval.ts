@@ -1,0 +1,5 @@
+import type { Handler } from '../../src/handler';
+
+export const getApproval: Handler<'getApproval'> = async () => {
+  throw new Error('getApproval: not implemented yet');
+};
