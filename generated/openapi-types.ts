@@ -1379,10 +1379,13 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a draft mass patch
-         * @description Changes the given fields of a `draft` (project permission `patches.write`). The whole patch is
-         *     checked again as at creation (400 naming the field, nothing changed) and its `content_hash`
-         *     recomputed, so an earlier dry-run no longer matches it. A patch past `draft` is a 409.
+         * Change a mass patch not yet executed
+         * @description Changes the given fields of a patch that has not run — `draft`, `pending_approval` or
+         *     `approved` (project permission `patches.write`). The whole patch is checked again as at
+         *     creation (400 naming the field, nothing changed) and its `content_hash` recomputed, so an
+         *     earlier dry-run no longer matches it. A new hash also supersedes the patch's approval requests
+         *     (an approval is bound to the content) and returns it to `draft`; a change that keeps the hash
+         *     (a rename) keeps them. A patch executing or executed is a 409.
          */
         patch: operations["updatePatch"];
         trace?: never;

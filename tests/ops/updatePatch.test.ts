@@ -61,7 +61,7 @@ it.each([
 it('409 past draft, nothing changed', async () => {
   const p = await seedPatch(w, { status: 'executed' });
   const res = await patch(p.id, { where: 'id = 1' }).expect(409);
-  expect(res.body).toMatchObject({ code: 'CONFLICT', error: 'Only a draft patch can be changed; this one is executed' });
+  expect(res.body).toMatchObject({ code: 'CONFLICT', error: 'Only a patch not yet executed can be changed; this one is executed' });
   expect((await stored(p.id)).where_input).toBe('id < 10');
 });
 
