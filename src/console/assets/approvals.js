@@ -125,8 +125,9 @@ export async function renderApprovals(main, ctx) {
       h('p', { class: 'approval-tags' },
         h('span', { class: `badge badge-env-${a.environment}` }, a.environment),
         ' ', h('span', { class: 'muted' }, a.action === 'patch.rollback' ? 'Roll back an executed patch' : 'Execute a patch')),
-      patch.error ? errorNotice(describeError(patch.error)) : change(patch, connections),
+      patch.error ? errorNotice(describeError(patch.error)) : null,
       h('dl', { class: 'facts' },
+        patch.error ? null : change(patch, connections),
         h('dt', null, 'Requested by'), h('dd', null, who(a.requested_by, people), ', ', time(a.created_at, tz)),
         h('dt', null, 'Expires'), h('dd', null, time(a.expires_at, tz)),
         h('dt', null, 'Approvals'), h('dd', null,
@@ -141,17 +142,18 @@ export async function renderApprovals(main, ctx) {
         : decisionForm(a, name, requestedByMe));
   }
 
-  /** The patch as it will run. @param {any} patch @param {Map<string, string>} connections */
+  /** The patch as it will run (terms of a <dl>). @param {any} patch @param {Map<string, string>} connections */
   function change(patch, connections) {
     const set = Object.entries(patch.set ?? {});
-    return h('dl', { class: 'facts change' },
+    return [
       h('dt', null, 'Connection'), h('dd', null, connections.get(patch.connection_id) ?? patch.connection_id),
       h('dt', null, 'Statement'), h('dd', null, h('code', null, `${patch.operation === 'delete' ? 'DELETE FROM' : 'UPDATE'} ${patch.table}`)),
       patch.operation === 'update'
-        ? [h('dt', null, 'Set'), h('dd', null, h('ul', { class: 'meta' }, set.map(([column, value]) => h('li', null, h('code', null, `${column} = ${JSON.stringify(value)}`)))))]
+        ? [h('dt', null, 'Set'), h('dd', null, h('ul', { class: 'meta' }, set.map(([column, value]) => h('li', null, h('code', null, `${column} = ${literal(value)}`)))))]
         : null,
       h('dt', null, 'Where'), h('dd', null, h('code', { class: 'where' }, patch.where), patch.allow_all_rows ? h('span', { class: 'sub warning-text' }, 'Allowed to change every row') : null),
-      h('dt', null, 'Row limit'), h('dd', null, `${patch.max_rows.toLocaleString()}${patch.expected_rows === null ? '' : ` (expected: ${patch.expected_rows.toLocaleString()})`}`));
+      h('dt', null, 'Row limit'), h('dd', null, `${patch.max_rows.toLocaleString()}${patch.expected_rows === null ? '' : ` (expected: ${patch.expected_rows.toLocaleString()})`}`),
+    ];
   }
 
   /** The dry-run of exactly this content: the count and the sample rows. @param {any} a @param {string} name */
@@ -163,7 +165,7 @@ export async function renderApprovals(main, ctx) {
     const { affected_rows: affected, samples } = a.dry_run;
     return h('div', { class: 'dry-run' },
       h('p', { class: 'dry-run-count' }, h('strong', null, `Dry-run: ${count(affected)} would change.`),
-        samples.length < affected ? ` The first ${samples.length} are shown.` : null),
+        samples.length === 0 ? ' It recorded no sample rows.' : samples.length < affected ? ` The first ${samples.length} are shown.` : null),
       samples.length ? sampleTable(samples, `Sample rows of ${name}: before → after`) : null);
   }
 
@@ -171,12 +173,15 @@ export async function renderApprovals(main, ctx) {
   function sampleTable(samples, caption) {
     const keyColumns = Object.keys(samples[0].pk);
     /** @type {string[]} */
-    const columns = [];
+    const all = [];
     for (const s of samples) {
       for (const c of [...Object.keys(s.before ?? {}), ...Object.keys(s.after ?? {})]) {
-        if (!keyColumns.includes(c) && !columns.includes(c)) columns.push(c);
+        if (!keyColumns.includes(c) && !all.includes(c)) all.push(c);
       }
     }
+    // The columns the change touches first (the stored rows keep no column order anyway).
+    const touched = all.filter((c) => samples.some((s) => s.before && s.after && text(s.before[c]) !== text(s.after[c])));
+    const columns = [...touched, ...all.filter((c) => !touched.includes(c))];
     return h('div', { class: 'table-scroll' },
       h('table', { class: 'table samples' },
         h('caption', null, caption),
@@ -267,6 +272,13 @@ export async function renderApprovals(main, ctx) {
 
 /** @param {number} n */
 const count = (n) => `${n.toLocaleString()} ${n === 1 ? 'row' : 'rows'}`;
+
+/** A SET value as SQL reads it (display only: the API sends values as bind parameters). @param {unknown} v */
+function literal(v) {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return `'${(typeof v === 'string' ? v : JSON.stringify(v)).replaceAll("'", "''")}'`;
+}
 
 /** A column value as people read it: text as is, NULL, the rest as JSON. @param {unknown} v */
 function text(v) {
