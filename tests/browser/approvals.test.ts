@@ -8,7 +8,7 @@ import { createOrg, createUser, signIn } from '../helpers/factories';
 import { startHarness, type Harness } from '../helpers/harness';
 import { addProjectMember, createProject, insertConnectionRow } from '../helpers/ops-factories';
 import { insertApprovalRow, insertDryRunPatch } from './approvals-fixture';
-import { describeInBrowser, openBrowser, waitForCount, type Browser } from './browser';
+import { describeInBrowser, openBrowser, waitForCount, waitForFocus, type Browser } from './browser';
 
 jest.setTimeout(60_000);
 
@@ -130,8 +130,10 @@ describeInBrowser('console: approvals in Chromium', () => {
 
   it('approves a request: it leaves the list, the database has the decision', async () => {
     await card('Close abandoned carts').getByRole('button', { name: 'Approve Close abandoned carts' }).click();
-    await page.getByText('“Close abandoned carts” is approved: it may now run.').waitFor();
+    await page.locator('#main').getByText('“Close abandoned carts” is approved: it may now run.').waitFor();
+    await page.locator('#announcer', { hasText: '“Close abandoned carts” is approved: it may now run.' }).waitFor({ state: 'attached' });
     await waitForCount(page, 'section.approval', 3);
+    await waitForFocus(page, 'pending-title');
     expect(await card('Close abandoned carts').count()).toBe(0);
 
     const db = await inDatabase(requests.carts.id);
@@ -150,7 +152,8 @@ describeInBrowser('console: approvals in Chromium', () => {
 
     await purge.getByRole('button', { name: 'Reject Purge test orders' }).click();
     await dialog.getByRole('button', { name: 'Reject' }).click();
-    await page.getByText('“Purge test orders” is rejected: it will not run in this version.').waitFor();
+    await page.locator('#main').getByText('“Purge test orders” is rejected: it will not run in this version.').waitFor();
+    await page.locator('#announcer', { hasText: '“Purge test orders” is rejected' }).waitFor({ state: 'attached' });
     await waitForCount(page, 'section.approval', 2);
 
     expect(await inDatabase(requests.purge.id)).toMatchObject({

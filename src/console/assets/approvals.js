@@ -25,6 +25,7 @@ export async function renderApprovals(main, ctx) {
   let project = projects.find((/** @type {any} */ p) => p.id === wanted) ?? projects[0];
   let offset = 0;
   const flash = h('div', { class: 'flash', tabindex: '-1' });
+  const pendingTitle = h('h2', { id: 'pending-title', tabindex: '-1' }, 'Waiting for a decision');
   const list = h('div', { class: 'list approvals' });
   const picker = /** @type {HTMLSelectElement} */ (h('select', { id: 'approvals-project', onchange: () => void choose(picker.value) },
     projects.map((/** @type {any} */ p) => h('option', { value: p.id, selected: p.id === project.id }, p.name))));
@@ -36,7 +37,7 @@ export async function renderApprovals(main, ctx) {
     h('div', { class: 'toolbar' }, h('label', { for: 'approvals-project' }, 'Project'), picker),
     flash,
     h('section', { 'aria-labelledby': 'pending-title' },
-      h('h2', { id: 'pending-title' }, 'Waiting for a decision'),
+      pendingTitle,
       list));
   await loadList();
 
@@ -251,7 +252,8 @@ export async function renderApprovals(main, ctx) {
       replace(flash, notice('success', h('p', null, message)));
       announce(message);
       await loadList();
-      flash.focus();
+      // The decided card has left (with the focused button): the reading goes on at the list.
+      pendingTitle.focus();
     } catch (err) {
       const described = describeError(err);
       if (err instanceof ApiError && err.status === 409) {
