@@ -10,7 +10,7 @@ import { csrfTokenFor, newSessionToken, SESSION_COOKIE } from '../../src/auth/se
 import { DEVELOPMENT_SECRETS_KEY, encryptSecret, generateSecret } from '../../src/webhooks/secrets';
 import { projectScopes } from '../../generated/operations';
 import { createApiKey, createOrg, createUser } from './factories';
-import { addProjectMember, createProject, createProjectKey, insertConnectionRow, insertPatchRow, insertRunRow } from './ops-factories';
+import { addProjectMember, createProject, createProjectKey, insertApprovalRow, insertConnectionRow, insertPatchRow, insertRunRow } from './ops-factories';
 import { createLead, createPartnerPipeline, createProduct } from './partner-factories';
 import { createClient, createFamille, createProduit, createPromotion, createTicket } from './pos-factories';
 import { allScopes, type SpecOp } from './spec-ops';
@@ -59,7 +59,9 @@ async function seedOps(db: pg.Pool, orgId: string, marker: string, ownerId: stri
     // A draft mass patch on its own connection, so the patch operations find an id in every project
     // (the seeded connection above stays free of patches, so deleting it is possible).
     const patchConnection = await insertConnectionRow(db, orgId, project.id, { name: `${marker} ${name} patched db`, createdBy: ownerId });
-    await insertPatchRow(db, orgId, project.id, patchConnection.id, { name: `${marker} ${name} patch`, createdBy: ownerId });
+    const patch = await insertPatchRow(db, orgId, project.id, patchConnection.id, { name: `${marker} ${name} patch`, createdBy: ownerId });
+    // Its approval request, opened by the project's member, so the approval operations find an id in every project.
+    await insertApprovalRow(db, orgId, project.id, patch.id, { requestedBy: { type: 'user', id: member.id } });
     ids.push(project.id);
   }
   const { key, id } = await createProjectKey(db, { orgId, projectId: ids[0], scopes: [...projectScopes], rateLimitPerMinute: 1_000_000, name: `${marker} project key` });
