@@ -6,8 +6,8 @@
 import type { Page } from 'playwright-core';
 import { createOrg, createUser, signIn } from '../helpers/factories';
 import { startHarness, type Harness } from '../helpers/harness';
-import { addProjectMember, createProject, insertConnectionRow } from '../helpers/ops-factories';
-import { insertApprovalRow, insertDryRunPatch } from './approvals-fixture';
+import { addProjectMember, createProject, insertApprovalRow, insertConnectionRow } from '../helpers/ops-factories';
+import { insertDryRunPatch } from './approvals-fixture';
 import { describeInBrowser, openBrowser, waitForCount, waitForFocus, type Browser } from './browser';
 
 jest.setTimeout(60_000);
@@ -58,7 +58,7 @@ describeInBrowser('console: approvals in Chromium', () => {
     const prices = await insertDryRunPatch(h.db, at, { name: 'Raise beer prices', table: 'public.products', set: { price: 4.2 }, where: "category = 'beer'", affectedRows: 12, samples: [] });
     const own = await insertDryRunPatch(h.db, at, { name: 'Fix VAT codes', table: 'public.products', set: { vat: 21 }, where: "vat = 12 AND category = 'wine'", affectedRows: 3, samples: [] });
     for (const [key, patch] of Object.entries({ carts, purge, prices, own })) {
-      const req = await insertApprovalRow(h.db, { orgId, projectId: shop.id }, { patch, requestedBy: rita.id, affectedRows: patch.affected_rows });
+      const req = await insertApprovalRow(h.db, orgId, shop.id, patch.id, { requestedBy: { type: 'user', id: rita.id }, affectedRows: patch.affected_rows });
       requests[key as keyof typeof requests] = { id: req.id, patchId: patch.id };
     }
     b = await openBrowser(h.baseUrl);
@@ -107,6 +107,7 @@ describeInBrowser('console: approvals in Chromium', () => {
     expect(text).toMatch(/status = 'open'.*updated_at < '2026-01-01'/);
     expect(text).toMatch(/Requested by\s+Rita Requester/);
     expect(text).toMatch(/Approvals\s+0 of 1/);
+    expect(text).toMatch(/Expires\s+\d+ \w+ \d{4}, \d\d:\d\d/);
     expect(text).toContain('Dry-run: 1,240 rows would change. The first 3 are shown.');
 
     // The samples: one row per key, the changed column before → after, the others as they are.
