@@ -19,6 +19,8 @@ import { deleteWebhook } from '../handlers/webhooks/deleteWebhook';
 import { dryRunPatch } from '../handlers/ops/dryRunPatch';
 import { executePatch } from '../handlers/ops/executePatch';
 import { getApiKey } from '../handlers/access/getApiKey';
+import { getApproval } from '../handlers/ops/getApproval';
+import { getApprovalPolicy } from '../handlers/ops/getApprovalPolicy';
 import { getBookingLink } from '../handlers/partner/getBookingLink';
 import { getCall } from '../handlers/partner/getCall';
 import { getClient } from '../handlers/pos/getClient';
@@ -43,6 +45,7 @@ import { getWebhook } from '../handlers/webhooks/getWebhook';
 import { getWhoami } from '../handlers/auth/getWhoami';
 import { introspectConnection } from '../handlers/ops/introspectConnection';
 import { listApiKeys } from '../handlers/access/listApiKeys';
+import { listApprovals } from '../handlers/ops/listApprovals';
 import { listAuditEvents } from '../handlers/access/listAuditEvents';
 import { listBookingLinks } from '../handlers/partner/listBookingLinks';
 import { listCalls } from '../handlers/partner/listCalls';
@@ -78,6 +81,8 @@ import { rotateWebhookSecret } from '../handlers/webhooks/rotateWebhookSecret';
 import { testConnection } from '../handlers/ops/testConnection';
 import { testProjectWebhook } from '../handlers/ops/testProjectWebhook';
 import { testWebhook } from '../handlers/webhooks/testWebhook';
+import { updateApproval } from '../handlers/ops/updateApproval';
+import { updateApprovalPolicy } from '../handlers/ops/updateApprovalPolicy';
 import { updateConnection } from '../handlers/ops/updateConnection';
 import { updatePatch } from '../handlers/ops/updatePatch';
 import { updateProject } from '../handlers/ops/updateProject';
@@ -109,6 +114,8 @@ export const handlers: HandlerMap = {
   dryRunPatch,
   executePatch,
   getApiKey,
+  getApproval,
+  getApprovalPolicy,
   getBookingLink,
   getCall,
   getClient,
@@ -133,6 +140,7 @@ export const handlers: HandlerMap = {
   getWhoami,
   introspectConnection,
   listApiKeys,
+  listApprovals,
   listAuditEvents,
   listBookingLinks,
   listCalls,
@@ -168,6 +176,8 @@ export const handlers: HandlerMap = {
   testConnection,
   testProjectWebhook,
   testWebhook,
+  updateApproval,
+  updateApprovalPolicy,
   updateConnection,
   updatePatch,
   updateProject,

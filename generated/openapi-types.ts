@@ -1379,10 +1379,13 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a draft mass patch
-         * @description Changes the given fields of a `draft` (project permission `patches.write`). The whole patch is
-         *     checked again as at creation (400 naming the field, nothing changed) and its `content_hash`
-         *     recomputed, so an earlier dry-run no longer matches it. A patch past `draft` is a 409.
+         * Change a mass patch not yet executed
+         * @description Changes the given fields of a patch that has not run — `draft`, `pending_approval` or
+         *     `approved` (project permission `patches.write`). The whole patch is checked again as at
+         *     creation (400 naming the field, nothing changed) and its `content_hash` recomputed, so an
+         *     earlier dry-run no longer matches it. A new hash also supersedes the patch's approval requests
+         *     (an approval is bound to the content) and returns it to `draft`; a change that keeps the hash
+         *     (a rename) keeps them. A patch executing or executed is a 409.
          */
         patch: operations["updatePatch"];
         trace?: never;
@@ -1524,6 +1527,96 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/approval-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a project's approval policy
+         * @description Which actions need how many approvals from which roles, per environment. A project that never
+         *     set one answers the default (`is_default: true`): executing or rolling back a patch on
+         *     `production` needs 1 approval from an admin or owner; `development` and `staging` need none.
+         *     Console users need the project permission `approvals.read`.
+         */
+        get: operations["getApprovalPolicy"];
+        /**
+         * Set a project's approval policy
+         * @description Replaces the project's rules (the first matching rule applies; an empty list — nothing needs
+         *     approval). Needs a console session with the project permission `approvals.manage` (admin or
+         *     owner): the policy decides who must approve what, so no API key may change it (401). Requests
+         *     already open keep the rule they were opened under. Writes an `approval_policy.updated` audit event.
+         */
+        put: operations["updateApprovalPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List approval requests
+         * @description The approval requests of the projects the caller reaches (a project-bound key: its project
+         *     only; a console member: the projects where they have a role), newest first (`created_at`
+         *     descending, then `id`), filtered by `project_id`, `status` and `subject_id`. Walk it with
+         *     `cursor` (pass each page's `next_cursor`) or `limit`/`offset`. Console users need the
+         *     project permission `approvals.read` (every role has it).
+         */
+        get: operations["listApprovals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an approval request
+         * @description One approval request with its decisions and, for a patch, the dry-run of exactly the content
+         *     it is bound to (`dry_run`; null when the patch has no dry-run of that content). A request of a
+         *     project out of the caller's reach is not found (404). Console users need the project
+         *     permission `approvals.read`.
+         */
+        get: operations["getApproval"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Approve or reject an approval request
+         * @description Records the caller's decision on a `pending` request. People decide, with a console session:
+         *     the operation takes no API key (401). The requester cannot decide their own request (403), and
+         *     the caller's project role must be one of the request's `approver_roles` (403; organisation
+         *     owners and admins act as project owners). One decision per person (409).
+         *
+         *     `approve`: when the approvals reach `required_approvals` the request is `approved` (a patch
+         *     becomes `approved`). `reject`: the request is `rejected` at once, and that is final for this
+         *     content (a patch returns to `draft`). A request that is no longer `pending` (decided,
+         *     expired, superseded) is a 409; so is one whose subject changed since it was opened — it
+         *     becomes `superseded`. Publishes `approval.decided` and writes an `approval.decided` audit event.
+         */
+        patch: operations["updateApproval"];
         trace?: never;
     };
     "/api/v1/projects/{project_id}/webhooks": {
@@ -2125,6 +2218,58 @@ export interface webhooks {
          *     subscription off.
          */
         post: operations["patchRolledBackEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "approval.requested": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * approval.requested
+         * @description An action needs approvals: an approval request was opened (the `data` is the request, as `GET /api/v1/approvals/{id}` returns it, with the dry-run the approvers will look at).
+         *
+         *     POSTed to every active subscription of the request's project listing `approval.requested`, signed
+         *     (Standard Webhooks v1), at least once: answer 2xx within 15 seconds to acknowledge it (do the
+         *     work afterwards). Any other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h,
+         *     5 h, 10 h, 14 h, 20 h, 24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the
+         *     subscription off.
+         */
+        post: operations["approvalRequestedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "approval.decided": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * approval.decided
+         * @description A person approved or rejected an approval request: `data` is the request after the decision (`status` `approved` once it has enough approvals, `rejected` at the first rejection), with its `decisions`.
+         *
+         *     POSTed to every active subscription of the request's project listing `approval.decided`, signed
+         *     (Standard Webhooks v1), at least once: answer 2xx within 15 seconds to acknowledge it (do the
+         *     work afterwards). Any other answer, a redirect, or none is retried (5 s, 5 min, 30 min, 2 h,
+         *     5 h, 10 h, 14 h, 20 h, 24 h); 429 and 503 may set `Retry-After`; 410 Gone switches the
+         *     subscription off.
+         */
+        post: operations["approvalDecidedEvent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3240,12 +3385,13 @@ export interface components {
         };
         /**
          * @description An event type a project's endpoint can subscribe to: the events that happen in a project
-         *     (`x-delivered-to: project` in the spec's `webhooks:` section), such as `run.succeeded`. The
+         *     (`x-delivered-to: project` in the spec's `webhooks:` section), such as `run.succeeded` or
+         *     `approval.requested`. The
          *     catalogue, with each payload's JSON Schema and the read scope a subscription needs, is
          *     `GET /api/v1/webhook-event-types` (`delivered_to: project`); new types may be added within v1.
          * @enum {string}
          */
-        ProjectWebhookEventType: "patch.executed" | "patch.rolled_back" | "run.cancelled" | "run.failed" | "run.succeeded";
+        ProjectWebhookEventType: "approval.decided" | "approval.requested" | "patch.executed" | "patch.rolled_back" | "run.cancelled" | "run.failed" | "run.succeeded";
         /**
          * @description A project's webhook subscription: where to POST which of the project's events (runs…). Never
          *     its signing secret, which is shown once, at creation. The organisation's subscriptions
@@ -3409,6 +3555,129 @@ export interface components {
             timestamp: string;
             /** @description The run as it ended, as `GET /api/v1/runs/{id}` returns it. */
             data: components["schemas"]["Run"];
+        };
+        /**
+         * @description An approval request: an action on a subject (executing a patch…) waiting for, or having, the
+         *     approvals the project's policy requires. Bound to the subject's content (`subject_hash`): when
+         *     the subject changes, the request is `superseded`. The requester cannot decide it; one decision
+         *     per person; one rejection is final; it expires 72 hours after it was opened.
+         */
+        Approval: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            project_id: string;
+            action: components["schemas"]["ApprovalAction"];
+            /** @description What the action works on. */
+            subject: {
+                /**
+                 * @description The subject's resource type.
+                 * @enum {string}
+                 */
+                type: "patch";
+                /**
+                 * Format: uuid
+                 * @description The subject's id (`GET /api/v1/patches/{id}`).
+                 */
+                id: string;
+            };
+            /** @description The subject's content hash the request is bound to (a patch's `content_hash`). */
+            subject_hash: string;
+            environment: components["schemas"]["ConnectionEnvironment"];
+            /** @description The dry-run's count when the request was opened (null when unknown). */
+            affected_rows: number | null;
+            status: components["schemas"]["ApprovalStatus"];
+            /** @description How many approvals it needs (from the policy rule that applied when it was opened). */
+            required_approvals: number;
+            /** @description The project roles whose members may decide. */
+            approver_roles: components["schemas"]["ApproverRole"][];
+            /** @description How many approvals it has. */
+            approvals_count: number;
+            /** @description Who attempted the action and so opened the request. */
+            requested_by: {
+                /**
+                 * @description A console or identity-provider user, or an API key.
+                 * @enum {string}
+                 */
+                type: "user" | "api_key";
+                /**
+                 * Format: uuid
+                 * @description The user's or key's id; null for an identity-provider user.
+                 */
+                id: string | null;
+            };
+            /** @description The decisions, oldest first. */
+            decisions: components["schemas"]["ApprovalDecision"][];
+            /** @description The subject's dry-run of exactly this content (same hash), or null when there is none. */
+            dry_run: components["schemas"]["ApprovalDryRun"] | null;
+            /**
+             * Format: date-time
+             * @description After this, the request (or its approval) no longer counts.
+             */
+            expires_at: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When it was approved or rejected.
+             */
+            decided_at: string | null;
+        };
+        /**
+         * @description A project's approval policy: the first rule matching an action (its environment, and its row
+         *     count when the rule has `min_rows`) applies; no matching rule — no approval needed. A project
+         *     that never set one has the default (`is_default: true`): `patch.execute` and `patch.rollback` on
+         *     `production` need 1 approval from an admin or owner; `development` and `staging` need none.
+         */
+        ApprovalPolicy: {
+            /** Format: uuid */
+            project_id: string;
+            /** @description In order; the first match applies. */
+            rules: components["schemas"]["ApprovalPolicyRule"][];
+            /** @description True while the project has never set its own policy. */
+            is_default: boolean;
+            /**
+             * Format: uuid
+             * @description The user who last set it (null for the default, or a deleted user).
+             */
+            updated_by: string | null;
+            /**
+             * Format: date-time
+             * @description When it was last set (null for the default).
+             */
+            updated_at: string | null;
+        };
+        /** @description The payload of `approval.requested`. */
+        WebhookEventApprovalRequested: {
+            id: components["schemas"]["WebhookEventId"];
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "approval.requested";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             */
+            timestamp: string;
+            /** @description The approval request, as `GET /api/v1/approvals/{id}` returns it. */
+            data: components["schemas"]["Approval"];
+        };
+        /** @description The payload of `approval.decided`. */
+        WebhookEventApprovalDecided: {
+            id: components["schemas"]["WebhookEventId"];
+            /**
+             * @description The event type.
+             * @constant
+             */
+            type: "approval.decided";
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC).
+             */
+            timestamp: string;
+            /** @description The approval request, as `GET /api/v1/approvals/{id}` returns it. */
+            data: components["schemas"]["Approval"];
         };
         /**
          * @description An event type an endpoint can subscribe to, `<resource>.<event>`. The catalogue, with each
@@ -5239,6 +5508,101 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor: string | null;
         };
+        /**
+         * @description An action the approval policy can gate:
+         *     * `patch.execute` — executing a mass patch on its connection's database
+         *     * `patch.rollback` — rolling an executed patch back
+         * @enum {string}
+         */
+        ApprovalAction: "patch.execute" | "patch.rollback";
+        /**
+         * @description A project role whose members may decide (organisation owners and admins act as project `owner`).
+         * @enum {string}
+         */
+        ApproverRole: "owner" | "admin" | "developer";
+        /**
+         * @description One rule: an action in some environments (and from a number of rows, when `min_rows` is set)
+         *     needs `required_approvals` approvals from people whose project role is in `approver_roles`.
+         */
+        ApprovalPolicyRule: {
+            action: components["schemas"]["ApprovalAction"];
+            /** @description The connection environments the rule applies to. */
+            environments: components["schemas"]["ConnectionEnvironment"][];
+            /** @description The rule applies only when the dry-run's count is at least this (null or absent — any count; an unknown count matches). */
+            min_rows?: number | null;
+            /** @description How many approvals, from distinct people other than the requester. */
+            required_approvals: number;
+            /** @description Who may decide, by project role. */
+            approver_roles: components["schemas"]["ApproverRole"][];
+        };
+        /** @description The whole policy, replacing the previous one (an empty list — nothing needs approval). */
+        ApprovalPolicyUpdate: {
+            /** @description In order; the first match applies. */
+            rules: components["schemas"]["ApprovalPolicyRule"][];
+        };
+        /**
+         * @description * `pending` — waiting for decisions
+         *     * `approved` — enough approvals: the action may run (until `expires_at`, for this `subject_hash`)
+         *     * `rejected` — someone rejected it: final for this content (a new request only after the subject changes)
+         *     * `cancelled` — withdrawn
+         *     * `expired` — `expires_at` passed before it was used; the next attempt opens a new request
+         *     * `superseded` — the subject changed (another content hash): the decisions no longer apply
+         * @enum {string}
+         */
+        ApprovalStatus: "pending" | "approved" | "rejected" | "cancelled" | "expired" | "superseded";
+        /** @description One person's decision on an approval request. */
+        ApprovalDecision: {
+            /**
+             * Format: uuid
+             * @description Who decided (null once the user is deleted).
+             */
+            user_id: string | null;
+            /** @enum {string} */
+            decision: "approve" | "reject";
+            comment: string | null;
+            /** Format: date-time */
+            at: string;
+        };
+        /** @description The subject's dry-run for the approved content (a patch's `last_dry_run` with the same hash), for the approvers to see what will change. */
+        ApprovalDryRun: {
+            /** @description Exactly how many rows the statement changed before it was rolled back. */
+            affected_rows: number;
+            /** @description Up to 20 changed rows in key order, each with its key and the whole row before and after. */
+            samples: {
+                /** @description The row's key columns and values. */
+                pk: {
+                    [key: string]: unknown;
+                };
+                /** @description The row before the statement. */
+                before: {
+                    [key: string]: unknown;
+                } | null;
+                /** @description The row after the statement (`null` for a delete). */
+                after: {
+                    [key: string]: unknown;
+                } | null;
+            }[];
+        };
+        /** @description A page of approval requests, newest first (`created_at` descending, then `id` descending). */
+        ApprovalList: {
+            /** @description The page's approval requests, in the list's order. */
+            items: components["schemas"]["Approval"][];
+            /** @description How many approval requests match, over all pages. */
+            total: number;
+            /** @description The page size used. */
+            limit: number;
+            /** @description The offset used. */
+            offset: number;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /** @description A decision on a pending approval request. */
+        ApprovalUpdate: {
+            /** @enum {string} */
+            decision: "approve" | "reject";
+            /** @description Why (shown with the decision). */
+            comment?: string;
+        };
         /** @description The payload of `patch.executed`. */
         WebhookEventPatchExecuted: {
             id: components["schemas"]["WebhookEventId"];
@@ -5703,6 +6067,10 @@ export type ProjectWebhookUpdate = components['schemas']['ProjectWebhookUpdate']
 export type WebhookEventRunSucceeded = components['schemas']['WebhookEventRunSucceeded'];
 export type WebhookEventRunFailed = components['schemas']['WebhookEventRunFailed'];
 export type WebhookEventRunCancelled = components['schemas']['WebhookEventRunCancelled'];
+export type Approval = components['schemas']['Approval'];
+export type ApprovalPolicy = components['schemas']['ApprovalPolicy'];
+export type WebhookEventApprovalRequested = components['schemas']['WebhookEventApprovalRequested'];
+export type WebhookEventApprovalDecided = components['schemas']['WebhookEventApprovalDecided'];
 export type WebhookEventType = components['schemas']['WebhookEventType'];
 export type Webhook = components['schemas']['Webhook'];
 export type WebhookList = components['schemas']['WebhookList'];
@@ -5795,6 +6163,15 @@ export type PatchUpdate = components['schemas']['PatchUpdate'];
 export type PatchRollbackRequest = components['schemas']['PatchRollbackRequest'];
 export type PatchChange = components['schemas']['PatchChange'];
 export type PatchChangeList = components['schemas']['PatchChangeList'];
+export type ApprovalAction = components['schemas']['ApprovalAction'];
+export type ApproverRole = components['schemas']['ApproverRole'];
+export type ApprovalPolicyRule = components['schemas']['ApprovalPolicyRule'];
+export type ApprovalPolicyUpdate = components['schemas']['ApprovalPolicyUpdate'];
+export type ApprovalStatus = components['schemas']['ApprovalStatus'];
+export type ApprovalDecision = components['schemas']['ApprovalDecision'];
+export type ApprovalDryRun = components['schemas']['ApprovalDryRun'];
+export type ApprovalList = components['schemas']['ApprovalList'];
+export type ApprovalUpdate = components['schemas']['ApprovalUpdate'];
 export type WebhookEventPatchExecuted = components['schemas']['WebhookEventPatchExecuted'];
 export type WebhookEventPatchRolledBack = components['schemas']['WebhookEventPatchRolledBack'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
@@ -10901,6 +11278,474 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    getApprovalPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (UUID). A project of another organisation, another project than an API key's own, or one where a console member has no role is not found (404). */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "project_id": "8a1d4f2e-6c3b-4e7a-9f0d-2b5c8e1a7d36",
+                     *       "rules": [
+                     *         {
+                     *           "action": "patch.execute",
+                     *           "environments": [
+                     *             "production"
+                     *           ],
+                     *           "required_approvals": 1,
+                     *           "approver_roles": [
+                     *             "owner",
+                     *             "admin"
+                     *           ]
+                     *         },
+                     *         {
+                     *           "action": "patch.rollback",
+                     *           "environments": [
+                     *             "production"
+                     *           ],
+                     *           "required_approvals": 1,
+                     *           "approver_roles": [
+                     *             "owner",
+                     *             "admin"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "is_default": true,
+                     *       "updated_by": null,
+                     *       "updated_at": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApprovalPolicy"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateApprovalPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (UUID). A project of another organisation, another project than an API key's own, or one where a console member has no role is not found (404). */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "rules": [
+                 *         {
+                 *           "action": "patch.execute",
+                 *           "environments": [
+                 *             "production"
+                 *           ],
+                 *           "required_approvals": 2,
+                 *           "approver_roles": [
+                 *             "owner",
+                 *             "admin"
+                 *           ]
+                 *         },
+                 *         {
+                 *           "action": "patch.execute",
+                 *           "environments": [
+                 *             "staging"
+                 *           ],
+                 *           "min_rows": 10000,
+                 *           "required_approvals": 1,
+                 *           "approver_roles": [
+                 *             "owner",
+                 *             "admin",
+                 *             "developer"
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ApprovalPolicyUpdate"];
+            };
+        };
+        responses: {
+            /** @description The policy as set. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "project_id": "8a1d4f2e-6c3b-4e7a-9f0d-2b5c8e1a7d36",
+                     *       "rules": [
+                     *         {
+                     *           "action": "patch.execute",
+                     *           "environments": [
+                     *             "production"
+                     *           ],
+                     *           "min_rows": null,
+                     *           "required_approvals": 2,
+                     *           "approver_roles": [
+                     *             "owner",
+                     *             "admin"
+                     *           ]
+                     *         },
+                     *         {
+                     *           "action": "patch.execute",
+                     *           "environments": [
+                     *             "staging"
+                     *           ],
+                     *           "min_rows": 10000,
+                     *           "required_approvals": 1,
+                     *           "approver_roles": [
+                     *             "owner",
+                     *             "admin",
+                     *             "developer"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "is_default": false,
+                     *       "updated_by": "0b6f1c1e-8a4e-4f5e-9a57-2d1c7d7c9a10",
+                     *       "updated_at": "2026-05-01T09:30:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApprovalPolicy"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listApprovals: {
+        parameters: {
+            query?: {
+                /** @description Only this project's requests (a project out of reach gives an empty list). */
+                project_id?: string;
+                /** @description Only requests in this status (`pending`: what waits for a decision). */
+                status?: components["schemas"]["ApprovalStatus"];
+                /** @description Only the requests about this subject (e.g. a patch's id). */
+                subject_id?: string;
+                /** @description Page size. Out of range is a 400, not a silent clamp. */
+                limit?: components["parameters"]["Limit"];
+                /** @description How many items to skip, in the list's documented order. */
+                offset?: components["parameters"]["Offset"];
+                /**
+                 * @description Keyset pagination for large append-only lists: pass the `next_cursor` of the previous page to
+                 *     get the page after it. A walk by cursor never skips or repeats an item, even while items are
+                 *     added. The value is opaque (base64url of the last item's position in the list's order); it is
+                 *     checked on every request, and a malformed one, or one from another list, is a 400 naming
+                 *     `cursor`. The filters are not in the cursor: send the same ones with each page. Do not combine
+                 *     it with a non-zero `offset` (400 naming both).
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of approval requests. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "2c9e7b1a-4d3f-4e8a-b6c5-0f1e2d3c4b5a",
+                     *           "project_id": "8a1d4f2e-6c3b-4e7a-9f0d-2b5c8e1a7d36",
+                     *           "action": "patch.execute",
+                     *           "subject": {
+                     *             "type": "patch",
+                     *             "id": "5d2e8f14-3a6b-4c7d-9e0f-1a2b3c4d5e6f"
+                     *           },
+                     *           "subject_hash": "9c1e4f7a2b3d5e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7",
+                     *           "environment": "production",
+                     *           "affected_rows": 1240,
+                     *           "status": "pending",
+                     *           "required_approvals": 1,
+                     *           "approver_roles": [
+                     *             "owner",
+                     *             "admin"
+                     *           ],
+                     *           "approvals_count": 0,
+                     *           "requested_by": {
+                     *             "type": "user",
+                     *             "id": "0b6f1c1e-8a4e-4f5e-9a57-2d1c7d7c9a10"
+                     *           },
+                     *           "decisions": [],
+                     *           "dry_run": {
+                     *             "affected_rows": 1240,
+                     *             "samples": [
+                     *               {
+                     *                 "pk": {
+                     *                   "id": 17
+                     *                 },
+                     *                 "before": {
+                     *                   "id": 17,
+                     *                   "status": "open"
+                     *                 },
+                     *                 "after": {
+                     *                   "id": 17,
+                     *                   "status": "abandoned"
+                     *                 }
+                     *               }
+                     *             ]
+                     *           },
+                     *           "expires_at": "2026-05-04T09:30:00Z",
+                     *           "created_at": "2026-05-01T09:30:00Z",
+                     *           "decided_at": null
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "limit": 50,
+                     *       "offset": 0,
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApprovalList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The approval request. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "2c9e7b1a-4d3f-4e8a-b6c5-0f1e2d3c4b5a",
+                     *       "project_id": "8a1d4f2e-6c3b-4e7a-9f0d-2b5c8e1a7d36",
+                     *       "action": "patch.execute",
+                     *       "subject": {
+                     *         "type": "patch",
+                     *         "id": "5d2e8f14-3a6b-4c7d-9e0f-1a2b3c4d5e6f"
+                     *       },
+                     *       "subject_hash": "9c1e4f7a2b3d5e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7",
+                     *       "environment": "production",
+                     *       "affected_rows": 1240,
+                     *       "status": "pending",
+                     *       "required_approvals": 1,
+                     *       "approver_roles": [
+                     *         "owner",
+                     *         "admin"
+                     *       ],
+                     *       "approvals_count": 0,
+                     *       "requested_by": {
+                     *         "type": "user",
+                     *         "id": "0b6f1c1e-8a4e-4f5e-9a57-2d1c7d7c9a10"
+                     *       },
+                     *       "decisions": [],
+                     *       "dry_run": {
+                     *         "affected_rows": 1240,
+                     *         "samples": [
+                     *           {
+                     *             "pk": {
+                     *               "id": 17
+                     *             },
+                     *             "before": {
+                     *               "id": 17,
+                     *               "status": "open"
+                     *             },
+                     *             "after": {
+                     *               "id": 17,
+                     *               "status": "abandoned"
+                     *             }
+                     *           }
+                     *         ]
+                     *       },
+                     *       "expires_at": "2026-05-04T09:30:00Z",
+                     *       "created_at": "2026-05-01T09:30:00Z",
+                     *       "decided_at": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "decision": "approve",
+                 *       "comment": "Checked the samples with the support team."
+                 *     }
+                 */
+                "application/json": components["schemas"]["ApprovalUpdate"];
+            };
+        };
+        responses: {
+            /** @description The request with the decision. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "2c9e7b1a-4d3f-4e8a-b6c5-0f1e2d3c4b5a",
+                     *       "project_id": "8a1d4f2e-6c3b-4e7a-9f0d-2b5c8e1a7d36",
+                     *       "action": "patch.execute",
+                     *       "subject": {
+                     *         "type": "patch",
+                     *         "id": "5d2e8f14-3a6b-4c7d-9e0f-1a2b3c4d5e6f"
+                     *       },
+                     *       "subject_hash": "9c1e4f7a2b3d5e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7",
+                     *       "environment": "production",
+                     *       "affected_rows": 1240,
+                     *       "status": "approved",
+                     *       "required_approvals": 1,
+                     *       "approver_roles": [
+                     *         "owner",
+                     *         "admin"
+                     *       ],
+                     *       "approvals_count": 1,
+                     *       "requested_by": {
+                     *         "type": "user",
+                     *         "id": "0b6f1c1e-8a4e-4f5e-9a57-2d1c7d7c9a10"
+                     *       },
+                     *       "decisions": [
+                     *         {
+                     *           "user_id": "4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8",
+                     *           "decision": "approve",
+                     *           "comment": "Checked the samples with the support team.",
+                     *           "at": "2026-05-01T10:02:00Z"
+                     *         }
+                     *       ],
+                     *       "dry_run": {
+                     *         "affected_rows": 1240,
+                     *         "samples": [
+                     *           {
+                     *             "pk": {
+                     *               "id": 17
+                     *             },
+                     *             "before": {
+                     *               "id": 17,
+                     *               "status": "open"
+                     *             },
+                     *             "after": {
+                     *               "id": 17,
+                     *               "status": "abandoned"
+                     *             }
+                     *           }
+                     *         ]
+                     *       },
+                     *       "expires_at": "2026-05-04T09:30:00Z",
+                     *       "created_at": "2026-05-01T09:30:00Z",
+                     *       "decided_at": "2026-05-01T10:02:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listProjectWebhooks: {
         parameters: {
             query?: {
@@ -12055,6 +12900,88 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["WebhookEventPatchRolledBack"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged; any 2xx status does. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone; the subscription is switched off and nothing more is sent to it. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    approvalRequestedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (`msg_…`), the same in every retry of it. Store the ids you have processed and drop a repeat. */
+                "webhook-id": components["parameters"]["webhook-id"];
+                /** @description When this attempt was signed, in Unix seconds. Refuse a message more than 5 minutes away from your clock (replay protection). */
+                "webhook-timestamp": components["parameters"]["webhook-timestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the
+                 *     bytes of your secret (the base64 after `whsec_`). After a secret rotation, for 24 hours, two
+                 *     signatures separated by a space (new, then previous): accept the message if any one matches.
+                 *     Any Standard Webhooks library verifies it (`new Webhook(secret).verify(body, headers)`).
+                 */
+                "webhook-signature": components["parameters"]["webhook-signature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventApprovalRequested"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged; any 2xx status does. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone; the subscription is switched off and nothing more is sent to it. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    approvalDecidedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id (`msg_…`), the same in every retry of it. Store the ids you have processed and drop a repeat. */
+                "webhook-id": components["parameters"]["webhook-id"];
+                /** @description When this attempt was signed, in Unix seconds. Refuse a message more than 5 minutes away from your clock (replay protection). */
+                "webhook-timestamp": components["parameters"]["webhook-timestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the
+                 *     bytes of your secret (the base64 after `whsec_`). After a secret rotation, for 24 hours, two
+                 *     signatures separated by a space (new, then previous): accept the message if any one matches.
+                 *     Any Standard Webhooks library verifies it (`new Webhook(secret).verify(body, headers)`).
+                 */
+                "webhook-signature": components["parameters"]["webhook-signature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventApprovalDecided"];
             };
         };
         responses: {

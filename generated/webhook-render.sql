@@ -5,6 +5,8 @@
 -- body is checked when created: a missing render function stops the boot, naming it.
 CREATE OR REPLACE FUNCTION webhook_render(p_type text, p_org uuid, p_id uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
   SELECT CASE p_type
+    WHEN 'approval.decided' THEN ops_approval_by_id(p_org, p_id)
+    WHEN 'approval.requested' THEN ops_approval_by_id(p_org, p_id)
     WHEN 'call.canceled' THEN partner_call_by_id(p_org, p_id)
     WHEN 'call.completed' THEN partner_call_by_id(p_org, p_id)
     WHEN 'client.created' THEN pos_client_by_id(p_org, p_id)

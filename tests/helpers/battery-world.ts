@@ -10,7 +10,7 @@ import { csrfTokenFor, newSessionToken, SESSION_COOKIE } from '../../src/auth/se
 import { DEVELOPMENT_SECRETS_KEY, encryptSecret, generateSecret } from '../../src/webhooks/secrets';
 import { projectScopes } from '../../generated/operations';
 import { createApiKey, createOrg, createUser } from './factories';
-import { addProjectMember, createProject, createProjectKey, insertConnectionRow, insertPatchRow, insertRunRow } from './ops-factories';
+import { addProjectMember, createProject, createProjectKey, insertApprovalRow, insertConnectionRow, insertPatchRow, insertRunRow } from './ops-factories';
 import { createLead, createPartnerPipeline, createProduct } from './partner-factories';
 import { createClient, createFamille, createProduit, createPromotion, createTicket } from './pos-factories';
 import { allScopes, type SpecOp } from './spec-ops';
@@ -69,6 +69,8 @@ async function seedOps(db: pg.Pool, orgId: string, marker: string, ownerId: stri
        UPDATE patches SET status = 'executed' WHERE id = $2`,
       [orgId, patch.id, patch.content_hash, `${marker} ${name} before`],
     );
+    // Its approval request, opened by the project's member, so the approval operations find an id in every project.
+    await insertApprovalRow(db, orgId, project.id, patch.id, { requestedBy: { type: 'user', id: member.id } });
     ids.push(project.id);
   }
   const { key, id } = await createProjectKey(db, { orgId, projectId: ids[0], scopes: [...projectScopes], rateLimitPerMinute: 1_000_000, name: `${marker} project key` });

@@ -107,3 +107,30 @@ export async function insertPatchRow(
   );
   return rows[0];
 }
+
+/**
+ * An approval request row (migration 13) for a patch, pending unless told otherwise, bound to the
+ * patch's current content hash unless another is given.
+ */
+export async function insertApprovalRow(
+  db: Db,
+  orgId: string,
+  projectId: string,
+  patchId: string,
+  opts: { action?: 'patch.execute' | 'patch.rollback'; status?: string; subjectHash?: string; environment?: string; affectedRows?: number | null;
+    requestedBy?: { type: 'user' | 'api_key'; id: string | null }; requiredApprovals?: number; approverRoles?: string[]; expired?: boolean } = {},
+) {
+  const status = opts.status ?? 'pending';
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO approval_requests (org_id, project_id, action, subject_type, subject_id, patch_id, subject_hash, environment, affected_rows,
+                                    requested_by_type, requested_by_id, required_approvals, approver_roles, status, decided_at, expires_at)
+     SELECT $1, $2, $3, 'patch', p.id, p.id, coalesce($5, p.content_hash), $6, $7, $8, $9, $10, $11, $12,
+            CASE WHEN $12 IN ('approved', 'rejected') THEN now() END,
+            CASE WHEN $13 THEN now() - interval '1 hour' ELSE now() + interval '72 hours' END
+       FROM patches p WHERE p.org_id = $1 AND p.id = $4
+     RETURNING id`,
+    [orgId, projectId, opts.action ?? 'patch.execute', patchId, opts.subjectHash ?? null, opts.environment ?? 'production', opts.affectedRows ?? null,
+      opts.requestedBy?.type ?? 'user', opts.requestedBy?.id ?? null, opts.requiredApprovals ?? 1, opts.approverRoles ?? ['owner', 'admin'], status, opts.expired ?? false],
+  );
+  return rows[0];
+}

@@ -1,5 +1,6 @@
 // PATCH /api/v1/patches/{id}: drafts only; the merged patch is checked again and its hash recomputed.
 import { randomUUID } from 'node:crypto';
+import { insertApprovalRow } from '../helpers/ops-factories';
 import { asSession, seedPatch, startPatchWorld, type PatchWorld } from './patches-support';
 
 let w: PatchWorld;
@@ -58,10 +59,30 @@ it.each([
   expect(await stored(p.id)).toEqual(before);
 });
 
+it.each(['pending_approval', 'approved'])('a %s patch can be changed: a new hash returns it to draft and supersedes its open and granted requests', async (status) => {
+  const p = await seedPatch(w, { status });
+  const open = await insertApprovalRow(w.h.db, w.orgId, w.projectId, p.id, { status: status === 'approved' ? 'approved' : 'pending' });
+  const rollback = await insertApprovalRow(w.h.db, w.orgId, w.projectId, p.id, { action: 'patch.rollback' });
+  const rejected = await insertApprovalRow(w.h.db, w.orgId, w.projectId, p.id, { status: 'rejected', subjectHash: 'c'.repeat(64) });
+  const res = await patch(p.id, { where: 'id < 20' }).expect(200);
+  expect(res.body).toMatchObject({ status: 'draft', where: 'id < 20' });
+  const { rows } = await w.h.db.query('SELECT id, status FROM approval_requests WHERE subject_id = $1', [p.id]);
+  expect(Object.fromEntries(rows.map((r) => [r.id, r.status]))).toEqual({ [open.id]: 'superseded', [rollback.id]: 'superseded', [rejected.id]: 'rejected' });
+  const audit = await w.h.db.query(`SELECT metadata FROM audit_events WHERE target_id = $1 AND action = 'patch.updated'`, [p.id]);
+  expect(audit.rows[0].metadata).toMatchObject({ superseded_approvals: 2 });
+});
+
+it('a change that keeps the hash (a rename) keeps the status and the approval', async () => {
+  const p = await seedPatch(w, { status: 'approved' });
+  const approval = await insertApprovalRow(w.h.db, w.orgId, w.projectId, p.id, { status: 'approved' });
+  expect((await patch(p.id, { name: 'renamed' }).expect(200)).body).toMatchObject({ status: 'approved', content_hash: p.content_hash });
+  expect((await w.h.db.query('SELECT status FROM approval_requests WHERE id = $1', [approval.id])).rows[0].status).toBe('approved');
+});
+
 it('409 past draft, nothing changed', async () => {
   const p = await seedPatch(w, { status: 'executed' });
   const res = await patch(p.id, { where: 'id = 1' }).expect(409);
-  expect(res.body).toMatchObject({ code: 'CONFLICT', error: 'Only a draft (or failed) patch can be changed; this one is executed' });
+  expect(res.body).toMatchObject({ code: 'CONFLICT', error: 'Only a patch not yet executed can be changed; this one is executed' });
   expect((await stored(p.id)).where_input).toBe('id < 10');
 });
 

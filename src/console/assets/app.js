@@ -1,7 +1,8 @@
 /* global document, window, URLSearchParams, FormData */
-// The Aura console: sign in, then Settings → API (keys, webhooks, audit log).
+// The Aura console: sign in, then Settings → API (keys, webhooks, audit log) and ops approvals.
 // Plain ES modules, no build step, no dependency; hash routes (#/keys, #/webhooks, #/audit?…).
 import { api, ApiError, csrf, describeError, hasOperation, request, spec, whenSignedOut } from './api.js';
+import { renderApprovals } from './approvals.js';
 import { renderAudit } from './audit.js';
 import { renderKeys } from './keys.js';
 import { errorNotice, h, notice, replace } from './ui.js';
@@ -34,6 +35,7 @@ let focusHeading = false;
 const ROUTES = [
   { path: 'keys', label: 'API keys', render: renderKeys, available: () => true },
   { path: 'webhooks', label: 'Webhooks', render: renderWebhooks, available: () => hasOperation(doc, 'listWebhooks') },
+  { path: 'approvals', label: 'Approvals', render: renderApprovals, available: () => hasOperation(doc, 'listApprovals') },
   { path: 'audit', label: 'Audit log', render: renderAudit, available: () => true },
 ];
 
