@@ -12,11 +12,11 @@ describe('GET /api/v1/webhook-event-types', () => {
     const res = await w.h.api.get('/api/v1/webhook-event-types').set('X-API-Key', w.key).expect(200);
     const types = res.body.items.map((t: { type: string }) => t.type);
     expect(types).toEqual([
-      'call.canceled', 'call.completed', 'client.created', 'client.updated', 'lead.created', 'lead.updated', 'patch.executed', 'patch.rolled_back',
+      'approval.decided', 'approval.requested', 'call.canceled', 'call.completed', 'client.created', 'client.updated', 'lead.created', 'lead.updated', 'patch.executed', 'patch.rolled_back',
       'payment.refunded', 'payment.succeeded', 'produit.created', 'produit.updated', 'promotion.created', 'promotion.updated', 'run.cancelled', 'run.failed', 'run.succeeded',
       'team_member.created', 'ticket.created', 'webhook.test',
     ]);
-    expect(res.body).toMatchObject({ total: 20, limit: 50, offset: 0 });
+    expect(res.body).toMatchObject({ total: 22, limit: 50, offset: 0 });
     // The same types as the spec's `webhooks` section, and as a subscription accepts.
     const spec = loadSpec() as unknown as { webhooks: Record<string, unknown>; components: { schemas: { WebhookEventType: { enum: string[] } } } };
     expect(Object.keys(spec.webhooks).sort()).toEqual(types);
@@ -25,11 +25,13 @@ describe('GET /api/v1/webhook-event-types', () => {
     const subscribable = (to: string) => res.body.items.filter((t: Entry) => t.subscribable && t.delivered_to === to).map((t: Entry) => t.type);
     const enums = spec.components.schemas as unknown as Record<'WebhookEventType' | 'ProjectWebhookEventType', { enum: string[] }>;
     expect(subscribable('organisation')).toEqual([...enums.WebhookEventType.enum].sort());
-    expect(subscribable('project')).toEqual(['patch.executed', 'patch.rolled_back', 'run.cancelled', 'run.failed', 'run.succeeded']);
-    expect([...enums.ProjectWebhookEventType.enum].sort()).toEqual(['patch.executed', 'patch.rolled_back', 'run.cancelled', 'run.failed', 'run.succeeded']);
+    expect(subscribable('project')).toEqual(['approval.decided', 'approval.requested', 'patch.executed', 'patch.rolled_back', 'run.cancelled', 'run.failed', 'run.succeeded']);
+    expect([...enums.ProjectWebhookEventType.enum].sort()).toEqual(['approval.decided', 'approval.requested', 'patch.executed', 'patch.rolled_back', 'run.cancelled', 'run.failed', 'run.succeeded']);
 
     // Each with the read scope a subscription to it needs (x-required-scope in the spec).
     expect(Object.fromEntries(res.body.items.map((t: { type: string; required_scope: string | null }) => [t.type, t.required_scope]))).toEqual({
+      'approval.decided': 'approvals:read',
+      'approval.requested': 'approvals:read',
       'call.canceled': 'read:calls',
       'call.completed': 'read:calls',
       'client.created': 'read:clients',
@@ -59,7 +61,7 @@ describe('GET /api/v1/webhook-event-types', () => {
   });
 
   it('pages like every list', async () => {
-    const res = await w.h.api.get('/api/v1/webhook-event-types?limit=2&offset=19').set('X-API-Key', w.key).expect(200);
-    expect(res.body).toMatchObject({ total: 20, limit: 2, offset: 19, items: [{ type: 'webhook.test', subscribable: false }] });
+    const res = await w.h.api.get('/api/v1/webhook-event-types?limit=2&offset=21').set('X-API-Key', w.key).expect(200);
+    expect(res.body).toMatchObject({ total: 22, limit: 2, offset: 21, items: [{ type: 'webhook.test', subscribable: false }] });
   });
 });
