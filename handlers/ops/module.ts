@@ -14,5 +14,5 @@ export const moduleDefinition: ApiModule = {
   runKinds: { introspect, 'patch.dry_run': patchDryRun, 'patch.execute': patchExecute, 'patch.rollback': patchRollback },
   targetConnector: connectRunTarget,
   runRecoverer: recoverPatchRuns,
-  demo: { seed: seedOpsDemo, scopes: ['projects:read', 'connections:read', 'connections:write', 'runs:read'] },
+  demo: { seed: seedOpsDemo, scopes: ['projects:read', 'connections:read', 'connections:write', 'runs:read', 'patches:read', 'patches:write', 'patches:execute', 'approvals:read'] },
 };

@@ -4,7 +4,7 @@
 import pg from 'pg';
 import { modules } from '../../handlers';
 import { ensureDemo } from '../../handlers/access/demo';
-import { DEMO_CONNECTION_NAME, DEMO_PROJECT_NAME, seedOpsDemo } from '../../handlers/ops/demo/data';
+import { DEMO_CONNECTION_NAME, DEMO_PATCH_NAME, DEMO_PROJECT_NAME, seedOpsDemo } from '../../handlers/ops/demo/data';
 import { demoTargetName } from '../../handlers/ops/demo/target-database';
 import { moduleDefinition } from '../../handlers/ops/module';
 import { loadConfig } from '../../src/config';
@@ -73,6 +73,13 @@ describe('the ops demo', () => {
       { email: 'marc.martin1@example.com', first_name: 'Marc', last_name: 'Martin', country: 'BE' },
       { email: 'emma.martin2@example.com', first_name: 'Emma', last_name: 'Martin', country: 'BE' },
     ]);
+    // A draft patch to try the patch flow on: the shop's pending orders, on the development connection.
+    const { rows: patches } = await h.db.query('SELECT name, connection_id, table_schema, table_name, operation, set_values, where_sql, max_rows, status FROM patches WHERE project_id = $1', [projects[0].id]);
+    expect(patches).toEqual([{
+      name: DEMO_PATCH_NAME, connection_id: conns[0].id, table_schema: 'public', table_name: 'orders', operation: 'update',
+      set_values: { status: 'cancelled' }, where_sql: "status = 'pending'", max_rows: 500, status: 'draft',
+    }]);
+    expect((await target.query(`SELECT count(*)::int AS n FROM orders WHERE status = 'pending'`)).rows[0].n).toBe(300);
     // The trigger works in the demo as it would in a customer's database.
     const { rows: touched } = await target.query(`UPDATE orders SET status = 'shipped' WHERE id = 6 RETURNING updated_at > placed_at AS touched`);
     expect(touched).toEqual([{ touched: true }]);
@@ -121,8 +128,8 @@ describe('the ops demo', () => {
     }
   });
 
-  it("the demo key gets the ops read scopes and connections:write (to introspect the demo's connection)", () => {
-    expect(moduleDefinition.demo!.scopes).toEqual(['projects:read', 'connections:read', 'connections:write', 'runs:read']);
+  it("the demo key gets the ops read scopes, connections:write (to introspect the demo's connection) and the patch scopes (to run its patch)", () => {
+    expect(moduleDefinition.demo!.scopes).toEqual(['projects:read', 'connections:read', 'connections:write', 'runs:read', 'patches:read', 'patches:write', 'patches:execute', 'approvals:read']);
   });
 
   it('names the target after the API database, within the 63-byte limit', () => {

@@ -17,7 +17,7 @@ describe('demo bootstrap', () => {
     const who = await h.api.get('/api/v1/whoami').set('X-API-Key', demo.key).expect(200);
     expect(who.body.organisation).toMatchObject({ slug: 'demo', edition: 'group' });
     expect(who.body.scopes).toEqual([
-      'projects:read', 'connections:read', 'connections:write', 'runs:read', // ops (seed 002): the demo project's connection
+      'projects:read', 'connections:read', 'connections:write', 'runs:read', 'patches:read', 'patches:write', 'patches:execute', 'approvals:read', // ops (seed 002): the demo project's connection and patch
       'read:team', 'read:leads', 'read:calls', 'read:booking_links', 'read:products', 'read:payments', // partner (seed 001)
       'read:catalogue', 'read:clients', 'read:tickets', 'read:promotions', // pos (seed 000)
     ]);
