@@ -140,10 +140,13 @@ it('a prepared execution whose target transaction is still open is left undecide
 
   await old.query('COMMIT');
   await old.end();
-  const done = await waitFor(async () => {
-    const { rows } = await w.h.db.query('SELECT state, decided_by FROM patch_executions WHERE id = $1', [ex[0].id]);
-    return rows[0].state === 'prepared' ? undefined : rows[0];
-  }, 'the execution to be decided');
-  expect(done).toEqual({ state: 'committed', decided_by: 'txid_status' });
-  expect((await w.h.api.get(`/api/v1/patches/${p.id}`).set('X-API-Key', w.key).expect(200)).body.status).toBe('executed');
+  // Wait on what a user sees, the patch's status: the recoverer decides the execution, then
+  // settles the patch in a second statement, so the execution row alone says done too early.
+  const settled = await waitFor(async () => {
+    const body = (await w.h.api.get(`/api/v1/patches/${p.id}`).set('X-API-Key', w.key).expect(200)).body;
+    return body.status === 'executing' ? undefined : body;
+  }, 'the patch to be settled');
+  expect(settled.status).toBe('executed');
+  const { rows: done } = await w.h.db.query('SELECT state, decided_by FROM patch_executions WHERE id = $1', [ex[0].id]);
+  expect(done[0]).toEqual({ state: 'committed', decided_by: 'txid_status' });
 });
