@@ -60,12 +60,12 @@ export async function insertRun(
 }
 
 /** The real run worker in this process, on `db`, with a short tick and lease so tests wait little. */
-export function startTestWorker(db: Db, opts: { sleep?: boolean; leaseMs?: number; kinds?: Record<string, RunExecutor> } = {}): RunWorker {
+export function startTestWorker(db: Db, opts: { sleep?: boolean; leaseMs?: number; pollMs?: number; kinds?: Record<string, RunExecutor> } = {}): RunWorker {
   const kinds = opts.kinds ?? runKindsOf(modules, opts.sleep ? { 'test.sleep': sleepKind } : {});
   return startRunWorker({
     pool: db,
     log: createLogger(process.env.LOG_LEVEL ?? 'silent'),
-    config: { runPollMs: 100, runLeaseMs: opts.leaseMs ?? 5000, runWorkerConcurrency: 4 },
+    config: { runPollMs: opts.pollMs ?? 100, runLeaseMs: opts.leaseMs ?? 5000, runWorkerConcurrency: 4 },
     kinds,
     connector: targetConnectorOf(modules),
     recoverers: runRecoverersOf(modules),
