@@ -31,8 +31,7 @@ async function execute(rc: RunContext): Promise<ExecuteResult> {
   const params = rc.run.params as { content_hash?: string; approval_id?: string | null };
   const stored = await storedPatch(rc);
   if (stored.contentHash !== params.content_hash) throw new RunFailure('PATCH_CHANGED', 'The patch changed after its execute was requested; nothing ran.');
-  const dry = (await rc.db.query<{ n: number | null }>(`SELECT (last_dry_run->>'affected_rows')::int AS n FROM patches WHERE id = $1`, [stored.id])).rows[0];
-  const subject = await gateSubjectOf(rc.db, stored.id, 'patch.execute', dry?.n ?? null);
+  const subject = await gateSubjectOf(rc.db, stored.id, 'patch.execute');
   if (!(await stillApproved(rc.db, subject, params.approval_id ?? null))) {
     await rc.event('error', 'The approval no longer holds (expired, superseded or withdrawn); nothing ran', { approval_id: params.approval_id ?? null });
     throw new RunFailure('APPROVAL_REQUIRED', 'The execute is no longer approved; nothing ran.');

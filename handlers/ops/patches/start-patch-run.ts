@@ -12,11 +12,12 @@ import { ApiError } from '../../../src/errors';
 import type { SecuredCtx } from '../../../src/handler';
 import { idempotently, principalRef, requestHash, type KeptAnswer } from '../../../src/runs/idempotency';
 import { enqueueRun } from '../../../src/runs/store';
-import { passApprovalGate, type GatedAction, type GateResult, type GateSubject } from '../approvals/gate';
+import { passApprovalGate, type GatedAction, type GateResult } from '../approvals/gate';
 import { requireProjectPermission } from '../permissions';
 import { findRun, runLocation, type RunJson } from '../runs/run-store';
 import type { PatchRow } from './patch-json';
 import { findPatch } from './patch-store';
+import { patchGateSubject } from './patch-status';
 
 export interface PatchRunRequest {
   operationId: 'executePatch' | 'rollbackPatch';
@@ -59,11 +60,7 @@ export async function startPatchRun(ctx: SecuredCtx, r: PatchRunRequest): Promis
     const gate = async (): Promise<GateResult & { params: Record<string, unknown> }> => {
       const { affectedRows, params } = await r.check(tx, locked);
       if (!r.action) return { ok: true, approvalId: null, params };
-      const subject: GateSubject = {
-        action: r.action, projectId: locked.project_id, connectionId: locked.connection_id, subjectType: 'patch', subjectId: locked.id,
-        subjectHash: locked.content_hash, affectedRows,
-      };
-      return { ...(await passApprovalGate(tx, principal, subject)), params };
+      return { ...(await passApprovalGate(tx, principal, patchGateSubject(locked, r.action, affectedRows))), params };
     };
     const start = async (g: { approvalId: string | null; params: Record<string, unknown> }) => {
       await r.onQueued?.(tx, locked);
