@@ -1441,7 +1441,7 @@ export interface paths {
          *       minutes ago — else 412 `PRECONDITION_FAILED`, `details` naming what failed
          *       (`last_dry_run` missing, `last_dry_run.content_hash` or `last_dry_run.at`);
          *     - the project's approval policy: when the action needs approvals it does not have, the
-         *       approval request is opened (if none is open) and the answer is 409 `APPROVAL_REQUIRED` whose
+         *       approval request is opened (if none is open; audited as `approval.requested`) and the answer is 409 `APPROVAL_REQUIRED` whose
          *       `details` item `{loc: [approval_id], msg: <the approval's id>, type: approval_<status>}`
          *       names it. Retry the same request (same `Idempotency-Key`) once it is approved.
          *
@@ -2643,6 +2643,10 @@ export interface components {
              *       `project_id`, its `content_hash` and, for an update, the changed fields)
              *     * `patch.execute_requested`, `patch.rollback_requested` (a run queued to execute or roll back a
              *       patch; `metadata` has its `project_id`, `run_id`, `content_hash` and `approval_id`)
+             *     * `approval.requested` (an execute or rollback that needs approval opened its request; target:
+             *       the approval; `metadata` has its `project_id`, `action`, `subject_type`, `subject_id` and
+             *       `subject_hash`), `approval.decided` (an approve or reject; `metadata` adds the `decision` and
+             *       the request's `status`)
              *     * `project.member_added`, `project.member_updated`, `project.member_removed` (target: the
              *       project; `metadata` has the `user_id` and the `role`, and `previous_role` when it changed)
              */

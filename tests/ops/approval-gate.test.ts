@@ -32,7 +32,7 @@ describe('the default policy', () => {
   it('production: a pending request (1 approval from owner or admin), the patch pending_approval; a second attempt finds the same one', async () => {
     const p = await prodPatch(w, { affectedRows: 7 });
     const first = await gate(w, w.dev.principal, subjectOf(w, p, { affectedRows: 7 }));
-    expect(first).toEqual({ ok: false, approvalId: expect.any(String), status: 'pending' });
+    expect(first).toEqual({ ok: false, approvalId: expect.any(String), status: 'pending', opened: true });
     expect(await requestRow(w, first.approvalId!)).toMatchObject({
       org_id: w.orgId, project_id: w.projectId, action: 'patch.execute', subject_type: 'patch', subject_id: p.id, patch_id: p.id,
       subject_hash: p.content_hash, environment: 'production', affected_rows: 7, requested_by_type: 'user', requested_by_id: w.dev.id,
@@ -41,7 +41,7 @@ describe('the default policy', () => {
     const row = await requestRow(w, first.approvalId!);
     expect(row.expires_at.getTime() - row.created_at.getTime()).toBe(72 * 3600 * 1000);
     expect(await patchStatus(w, p.id)).toBe('pending_approval');
-    expect(await gate(w, w.admin.principal, subjectOf(w, p))).toEqual(first);
+    expect(await gate(w, w.admin.principal, subjectOf(w, p))).toEqual({ ...first, opened: false });
     expect(await countRequests(p.id)).toBe(1);
     expect(await stillApproved(w.h.db, subjectOf(w, p), first.approvalId!)).toBe(false);
     expect(await stillApproved(w.h.db, subjectOf(w, p), null)).toBe(false);
@@ -80,10 +80,10 @@ it('approved with the same hash → ok with its id, and stillApproved; another h
 it('rejected is final for that content; other content opens a new request', async () => {
   const { patch, approvalId } = await openRequest(w);
   await w.h.db.query(`UPDATE approval_requests SET status = 'rejected', decided_at = now() WHERE id = $1`, [approvalId]);
-  expect(await gate(w, w.dev.principal, subjectOf(w, patch))).toEqual({ ok: false, approvalId, status: 'rejected' });
+  expect(await gate(w, w.dev.principal, subjectOf(w, patch))).toEqual({ ok: false, approvalId, status: 'rejected', opened: false });
   // However old: a rejection does not expire into a fresh chance.
   await w.h.db.query(`UPDATE approval_requests SET expires_at = now() - interval '1 day' WHERE id = $1`, [approvalId]);
-  expect(await gate(w, w.dev.principal, subjectOf(w, patch))).toEqual({ ok: false, approvalId, status: 'rejected' });
+  expect(await gate(w, w.dev.principal, subjectOf(w, patch))).toEqual({ ok: false, approvalId, status: 'rejected', opened: false });
   const other = await gate(w, w.dev.principal, subjectOf(w, patch, { subjectHash: 'e'.repeat(64) }));
   expect(other).toMatchObject({ ok: false, status: 'pending' });
   expect((await requestRow(w, approvalId)).status).toBe('rejected');

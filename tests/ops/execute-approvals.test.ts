@@ -65,6 +65,9 @@ it('production: 409 APPROVAL_REQUIRED opens the request, nothing runs; the reque
   });
   // Asking again does not open a second request.
   expect(refusedFor(await execute(p.id).expect(409), 'pending')).toBe(approvalId);
+  // Opening it was audited once, with who asked, though the answer was a refusal.
+  const opened = await w.h.db.query(`SELECT actor_type, actor_id, metadata FROM audit_events WHERE action = 'approval.requested' AND target_id = $1`, [approvalId]);
+  expect(opened.rows).toEqual([{ actor_type: 'user', actor_id: w.ownerId, metadata: expect.objectContaining({ action: 'patch.execute', subject_id: p.id, subject_hash: p.content_hash }) }]);
 
   // The requester (an owner, so in the approver roles) may not approve their own request.
   expect((await decide(approvalId, w.owner, 'approve').expect(403)).body.code).toBe('FORBIDDEN');

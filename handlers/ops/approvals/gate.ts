@@ -34,7 +34,7 @@ export type GateResult =
    * APPROVAL_REQUIRED naming `approvalId`. `status` is the request's: `pending`, or `rejected`
    * (final: a new request only after the patch changes).
    */
-  | { ok: false; approvalId: string; status: string };
+  | { ok: false; approvalId: string; status: string; /** Opened by this call (the caller audits it). */ opened: boolean };
 
 /** The rule that applies to the subject now (its connection's environment, the project's policy), or null. */
 async function ruleFor(db: Queryable, orgId: string, subject: GateSubject): Promise<{ rule: PolicyRule | null; environment: Environment }> {
@@ -86,7 +86,7 @@ export async function passApprovalGate(tx: Queryable, principal: Principal, subj
     }
   }
   if (current?.status === 'approved') return { ok: true, approvalId: current.id };
-  if (current) return { ok: false, approvalId: current.id, status: current.status };
+  if (current) return { ok: false, approvalId: current.id, status: current.status, opened: false };
 
   const actor = actorOf(principal);
   const inserted = await tx.query<{ id: string; org_id: string; project_id: string }>(
@@ -104,7 +104,7 @@ export async function passApprovalGate(tx: Queryable, principal: Principal, subj
       `SELECT id FROM approval_requests WHERE subject_type = $1 AND subject_id = $2 AND action = $3 AND status = 'pending'`,
       [subject.subjectType, subject.subjectId, subject.action],
     );
-    return { ok: false, approvalId: open.rows[0].id, status: 'pending' };
+    return { ok: false, approvalId: open.rows[0].id, status: 'pending', opened: false };
   }
   await publishApprovalEvent(tx, inserted.rows[0], 'approval.requested');
   // Executing waits for approval; a rollback's patch stays `executed` (its status says what the target holds).
@@ -114,7 +114,7 @@ export async function passApprovalGate(tx: Queryable, principal: Principal, subj
       [orgId, subject.subjectId],
     );
   }
-  return { ok: false, approvalId: inserted.rows[0].id, status: 'pending' };
+  return { ok: false, approvalId: inserted.rows[0].id, status: 'pending', opened: true };
 }
 
 /**

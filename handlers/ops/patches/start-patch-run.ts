@@ -86,7 +86,15 @@ export async function startPatchRun(ctx: SecuredCtx, r: PatchRunRequest): Promis
         }),
       };
     const g = await gate();
-    if (!g.ok) return { refused: g };
+    if (!g.ok) {
+      // The refusal commits (the request stays open for the approvers): who asked is audited with it.
+      if (g.opened)
+        await recordAudit(tx, ctx, {
+          orgId: principal.orgId, action: 'approval.requested', targetType: 'approval', targetId: g.approvalId,
+          metadata: { project_id: locked.project_id, action: r.action, subject_type: 'patch', subject_id: locked.id, subject_hash: locked.content_hash },
+        });
+      return { refused: g };
+    }
     return { kept: await idempotently(tx, idem, () => start(g)) };
   });
 
