@@ -34,6 +34,13 @@ it('a table whose schema is a keyword survives an update that does not touch it'
   const p = await seedPatch(w, { table: '"select"."Items"' });
   const res = await patch(p.id, { name: 'kept table' }).expect(200);
   expect(res.body).toMatchObject({ name: 'kept table', content_hash: p.content_hash });
+  // Shown quoted where PostgreSQL needs it (a keyword, upper case), so it can be sent back as is.
+  expect(res.body.table).toBe('"select"."Items"');
+  const back = await patch(p.id, { table: res.body.table }).expect(200);
+  expect(back.body).toMatchObject({ table: '"select"."Items"', content_hash: p.content_hash });
+  // A name that reads back unquoted stays bare.
+  const plain = await seedPatch(w, { table: 'Shop.items' });
+  expect((await patch(plain.id, { name: 'plain' }).expect(200)).body.table).toBe('shop.items');
 });
 
 it('switching to a delete drops the values; a console developer may change it', async () => {

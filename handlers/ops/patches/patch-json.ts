@@ -5,7 +5,8 @@ export type PatchJson = components['schemas']['Patch'];
 export type PatchDryRunJson = components['schemas']['PatchDryRun'];
 
 export const PATCH_COLUMNS = `id, org_id, project_id, connection_id, name, table_schema, table_name, operation, set_values,
-  where_input, where_sql, allow_all_rows, max_rows, expected_rows, status, content_hash, last_dry_run, created_by, created_at, updated_at`;
+  where_input, where_sql, allow_all_rows, max_rows, expected_rows, status, content_hash, last_dry_run, created_by, created_at, updated_at,
+  ops_patch_json(patches) AS json`;
 
 export interface PatchRow {
   id: string;
@@ -15,6 +16,8 @@ export interface PatchRow {
   name: string;
   table_schema: string;
   table_name: string;
+  /** The public representation, rendered by ops_patch_json (sql/functions/ops/patches.sql). */
+  json: PatchJson;
   operation: PatchJson['operation'];
   set_values: Record<string, unknown>;
   where_input: string;
@@ -30,31 +33,9 @@ export interface PatchRow {
   updated_at: Date;
 }
 
-/** An identifier as written in SQL: bare when PostgreSQL would keep it as is, else double-quoted. */
-const ident = (name: string) => (/^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);
 
-/** `schema.table`, which parses back to the same pair (so it can be sent back in an update). */
-export const tableText = (row: Pick<PatchRow, 'table_schema' | 'table_name'>) => `${ident(row.table_schema)}.${ident(row.table_name)}`;
-
-export function patchJson(row: PatchRow): PatchJson {
-  return {
-    id: row.id,
-    project_id: row.project_id,
-    connection_id: row.connection_id,
-    name: row.name,
-    table: tableText(row),
-    operation: row.operation,
-    set: row.set_values,
-    where: row.where_sql,
-    where_input: row.where_input,
-    allow_all_rows: row.allow_all_rows,
-    max_rows: row.max_rows,
-    expected_rows: row.expected_rows,
-    status: row.status,
-    content_hash: row.content_hash,
-    last_dry_run: row.last_dry_run,
-    created_by: row.created_by,
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
-  };
-}
+/**
+ * The patch as the API shows it. PostgreSQL renders it (ops_patch_json), the same function that
+ * renders the patch.* webhook payloads, so a response and an event cannot disagree.
+ */
+export const patchJson = (row: PatchRow): PatchJson => row.json;

@@ -1,11 +1,13 @@
 -- A patch's API representation and its status as its executions decide it. Re-applied at every boot.
 --
--- ops_patch_json renders exactly what handlers/ops/patches/patch-json.ts renders for
--- GET /api/v1/patches/{id} (tests/ops/executePatch.test.ts compares the webhook's data with the
--- GET): the patch.* webhook payloads, rendered at commit by ops_patch_by_id.
+-- ops_patch_json is the one renderer of a patch: the patch operations' responses
+-- (handlers/ops/patches/patch-json.ts selects it with the row) and the patch.* webhook payloads,
+-- rendered at commit by ops_patch_by_id.
 CREATE OR REPLACE FUNCTION ops_patch_ident(name text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN name ~ '^[a-z_][a-z0-9_]*$' THEN name ELSE '"' || replace(name, '"', '""') || '"' END
+  -- PostgreSQL's own rule: bare only when it reads back as the same name (lower case, and not a
+  -- keyword that needs quoting: "select".items, not select.items).
+  SELECT quote_ident(name)
 $$;
 
 CREATE OR REPLACE FUNCTION ops_patch_ts(t timestamptz) RETURNS text
