@@ -1,8 +1,8 @@
 // The console's Approvals page in a real browser, against the real approvals API (#18): an admin
 // sees a project's pending requests with the patch and its dry-run (count, samples before → after),
 // approves one, rejects another with a comment (the database shows both decisions); a request
-// decided elsewhere meanwhile is a 409 in words; the requester sees their request but cannot
-// approve it (403 in words). The steps run in order and share the page.
+// decided elsewhere meanwhile is a 409 in words; the requester sees their request with nothing to
+// press, and so does a developer on a request only admins and owners decide. The steps run in order and share the page.
 import type { Page } from 'playwright-core';
 import { createOrg, createUser, signIn } from '../helpers/factories';
 import { startHarness, type Harness } from '../helpers/harness';
@@ -20,6 +20,8 @@ describeInBrowser('console: approvals in Chromium', () => {
   let adam: { id: string; email: string; password: string };
   let olga: { id: string; email: string; password: string };
   let rita: { id: string; email: string; password: string };
+  let shopId: string;
+  let prodId: string;
   const requests: Record<'carts' | 'purge' | 'prices' | 'own', { id: string; patchId: string }> = {} as never;
 
   beforeAll(async () => {
@@ -30,9 +32,11 @@ describeInBrowser('console: approvals in Chromium', () => {
     // The requester: a developer of the project (who wrote and tried to execute the patches).
     rita = await createUser(h.db, { orgId, role: 'member', name: 'Rita Requester' });
     const shop = await createProject(h.db, orgId, { name: 'Webshop' });
+    shopId = shop.id;
     await createProject(h.db, orgId, { name: 'Accounting' });
     await addProjectMember(h.db, orgId, shop.id, rita.id, 'developer');
     const prod = await insertConnectionRow(h.db, orgId, shop.id, { name: 'Shop (production)', environment: 'production' });
+    prodId = prod.id;
     const at = { orgId, projectId: shop.id, connectionId: prod.id, createdBy: rita.id };
 
     const carts = await insertDryRunPatch(h.db, at, {
@@ -178,20 +182,27 @@ describeInBrowser('console: approvals in Chromium', () => {
     expect((await inDatabase(requests.prices.id)).decisions).toEqual([{ user_id: olga.id, decision: 'approve', comment: null }]);
   });
 
-  it('shows the requester their request, and refuses their approval in words (403)', async () => {
+  it('offers no decision to whom the API would refuse: the requester, and a role outside the approver roles', async () => {
+    // Olga asks for another change; Rita, a developer, may not decide it (admins and owners only).
+    const stock = await insertDryRunPatch(h.db, { orgId, projectId: shopId, connectionId: prodId, createdBy: olga.id },
+      { name: 'Reset stock counts', table: 'public.products', set: { stock: 0 }, where: "category = 'seasonal'", affectedRows: 8, samples: [] });
+    await insertApprovalRow(h.db, orgId, shopId, stock.id, { requestedBy: { type: 'user', id: olga.id }, affectedRows: 8 });
+
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('You have signed out.').waitFor();
     await signInAt(rita);
     const own = card('Fix VAT codes');
     await own.waitFor();
     expect(await own.innerText()).toMatch(/Requested by\s+you \(Rita Requester\)/);
-    await own.getByRole('button', { name: 'Approve Fix VAT codes' }).click();
-    const alert = own.getByRole('alert');
-    await alert.waitFor();
-    expect(await alert.innerText()).toContain('You requested this approval: someone else must decide it');
+    expect(await own.innerText()).toContain('You requested this: another approver must decide it.');
+    const other = card('Reset stock counts');
+    expect(await other.innerText()).toContain('Your project role (developer) cannot decide this request: it needs one of owner, admin.');
     await b.screenshot('21-approval-own-request');
-
+    // Neither card has anything to press; both requests wait as they were.
+    for (const c of [own, other]) {
+      expect(await c.getByRole('button').count()).toBe(0);
+      expect(await c.getByRole('form').count()).toBe(0);
+    }
     expect(await inDatabase(requests.own.id)).toMatchObject({ status: 'pending', patch_status: 'pending_approval', decisions: [] });
-    expect(await card('Fix VAT codes').count()).toBe(1);
   });
 });

@@ -1,8 +1,9 @@
 /* global window */
 // Approvals: a project's pending approval requests (#18), each with what it would change — the
 // patch (table, WHERE, SET), its environment, the dry-run's count and sample rows (before → after)
-// — and Approve / Reject with an optional comment. The API decides who may decide (the requester
-// cannot, one decision per person); the page shows its answer in words.
+// — and Approve / Reject with an optional comment, offered only to who may decide: not the
+// requester, and only a project role among the request's approver roles (the caller's role comes
+// from the project's permissions). The API still decides; the page shows its answer in words.
 import { api, ApiError, describeError } from './api.js';
 import { announce, confirmDialog, errorNotice, h, notice, pager, replace, time, uid } from './ui.js';
 
@@ -56,10 +57,11 @@ export async function renderApprovals(main, ctx) {
     const shown = project;
     list.setAttribute('aria-busy', 'true');
     try {
-      const [page, people, connections] = await Promise.all([
+      const [page, people, connections, myRole] = await Promise.all([
         api.get('/api/v1/approvals', { project_id: shown.id, status: 'pending', limit: PAGE_SIZE, offset }),
         peopleOf(shown.id),
         connectionsOf(shown.id),
+        roleIn(shown.id),
       ]);
       // Each request's subject, as it is now (the request is bound to its content hash).
       const patches = await Promise.all(page.items.map((/** @type {any} */ a) => api.get(`/api/v1/patches/${encodeURIComponent(a.subject.id)}`).catch((err) => ({ error: err }))));
@@ -69,7 +71,7 @@ export async function renderApprovals(main, ctx) {
         return;
       }
       replace(list,
-        page.items.map((/** @type {any} */ a, /** @type {number} */ i) => card(a, patches[i], people, connections)),
+        page.items.map((/** @type {any} */ a, /** @type {number} */ i) => card(a, patches[i], people, connections, myRole)),
         pager(page, 'pending approvals', (next) => { offset = next; void loadList(); }));
     } catch (err) {
       if (ctx.current()) replace(list, errorNotice(describeError(err)));
@@ -89,6 +91,15 @@ export async function renderApprovals(main, ctx) {
       // Names are a courtesy: without them, people are "another member".
     }
     return names;
+  }
+
+  /** The caller's role in the project (organisation owners and admins act as owners), or null if unknown. @param {string} projectId */
+  async function roleIn(projectId) {
+    try {
+      return /** @type {string} */ ((await api.get(`/api/v1/projects/${encodeURIComponent(projectId)}/permissions`)).role);
+    } catch {
+      return null; // Unknown: the buttons stay, and the API's answer says who may decide.
+    }
   }
 
   /** @param {string} projectId */
@@ -114,9 +125,9 @@ export async function renderApprovals(main, ctx) {
   /**
    * One pending request.
    * @param {any} a the approval @param {any} patch the patch, or {error}
-   * @param {Map<string, string>} people @param {Map<string, string>} connections
+   * @param {Map<string, string>} people @param {Map<string, string>} connections @param {string | null} myRole
    */
-  function card(a, patch, people, connections) {
+  function card(a, patch, people, connections, myRole) {
     const titleId = uid('approval-title');
     const name = patch.error ? `Patch ${a.subject.id.slice(0, 8)}` : patch.name;
     const mine = a.decisions.find((/** @type {any} */ d) => d.user_id === me.user.id);
@@ -138,9 +149,11 @@ export async function renderApprovals(main, ctx) {
         h('strong', null, who({ type: 'user', id: d.user_id }, people)), d.decision === 'approve' ? ' approved' : ' rejected', ', ', time(d.at, tz),
         d.comment ? [': ', h('q', null, d.comment)] : null))) : null,
       dryRun(a, name),
-      mine
-        ? h('p', { class: 'muted' }, `You ${mine.decision === 'approve' ? 'approved' : 'rejected'} it; it waits for the others.`)
-        : decisionForm(a, name, requestedByMe));
+      mine ? h('p', { class: 'muted' }, `You ${mine.decision === 'approve' ? 'approved' : 'rejected'} it; it waits for the others.`)
+        : requestedByMe ? h('p', { class: 'hint' }, 'You requested this: another approver must decide it.')
+        : myRole !== null && !a.approver_roles.includes(myRole)
+          ? h('p', { class: 'hint' }, `Your project role (${myRole}) cannot decide this request: it needs one of ${a.approver_roles.join(', ')}.`)
+        : decisionForm(a, name));
   }
 
   /** The patch as it will run (terms of a <dl>). @param {any} patch @param {Map<string, string>} connections */
@@ -206,14 +219,13 @@ export async function renderApprovals(main, ctx) {
       h('ins', null, h('span', { class: 'visually-hidden' }, ', becomes '), now));
   }
 
-  /** Approve / Reject with an optional comment. @param {any} a @param {string} name @param {boolean} requestedByMe */
-  function decisionForm(a, name, requestedByMe) {
+  /** Approve / Reject with an optional comment. @param {any} a @param {string} name */
+  function decisionForm(a, name) {
     const commentId = uid('approval-comment');
     const status = h('div', { class: 'decision-status', tabindex: '-1' });
     const comment = /** @type {HTMLTextAreaElement} */ (h('textarea', { id: commentId, rows: '2', maxlength: '2000' }));
     const form = /** @type {HTMLFormElement} */ (h('form', { class: 'decision', 'aria-label': `Decision on ${name}`, novalidate: true },
       h('div', { class: 'field' }, h('label', { for: commentId }, 'Comment (optional)'), comment),
-      requestedByMe ? h('p', { class: 'hint' }, 'You requested this: another approver must decide it.') : null,
       h('div', { class: 'actions' },
         h('button', { type: 'submit', value: 'approve', class: 'button-primary', 'aria-label': `Approve ${name}` }, 'Approve'),
         h('button', { type: 'submit', value: 'reject', class: 'button-danger-outline', 'aria-label': `Reject ${name}` }, 'Reject')),
