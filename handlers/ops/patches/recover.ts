@@ -15,7 +15,8 @@ import { appendEvent } from '../../../src/runs/store';
 import { reconcileExecution, type ReconcileResult } from './engine';
 import { settlePatchStatus } from './patch-status';
 
-const BATCH = 100;
+/** How many executions, and stuck patches, one pass takes (a seam: tests shrink it). */
+export const recoverBatch = { size: 100 };
 
 interface Undecided {
   id: string;
@@ -52,7 +53,8 @@ export const recoverPatchRuns: RunRecoverer = async (deps) => {
        JOIN patches p ON p.id = e.patch_id
        JOIN runs r ON r.id = e.run_id
       WHERE e.state IN ('started', 'prepared') AND r.status IN ('succeeded', 'failed', 'cancelled')
-      ORDER BY e.created_at LIMIT ${BATCH}`,
+      ORDER BY e.reconcile_tried_at NULLS FIRST, e.created_at LIMIT $1`,
+    [recoverBatch.size],
   );
   if (undecided.length > 0 && !deps.connector) log.warn('patch executions to reconcile, but no target connector');
   for (const e of deps.connector ? undecided : []) {
@@ -70,16 +72,21 @@ export const recoverPatchRuns: RunRecoverer = async (deps) => {
       // The target unreachable, say: the periodic pass tries again.
       log.warn({ err, execution: e.id, run: e.run_id }, 'patch execution not reconciled yet');
     }
+    // Tried: to the back of the queue, whether it was decided or not.
+    await db.query('UPDATE patch_executions SET reconcile_tried_at = now() WHERE id = $1', [e.id]);
     await settlePatchStatus(db, e.patch_id);
   }
 
-  // Patches left `executing` by a run that is over without an undecided execution.
+  // Patches left `executing` by a run that is over without an undecided execution (those wait for
+  // the loop above: left in here, undecidable ones would fill every batch).
   const { rows: stuck } = await db.query<{ id: string }>(
     `SELECT p.id FROM patches p
       WHERE p.status = 'executing'
         AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.org_id = p.org_id AND r.subject_type = 'patch' AND r.subject_id = p.id
                                               AND r.kind = 'patch.execute' AND r.status IN ('queued', 'running', 'cancelling'))
-      LIMIT ${BATCH}`,
+        AND NOT EXISTS (SELECT 1 FROM patch_executions e WHERE e.patch_id = p.id AND e.state IN ('started', 'prepared'))
+      LIMIT $1`,
+    [recoverBatch.size],
   );
   for (const p of stuck) await settlePatchStatus(db, p.id);
   return { retry };
