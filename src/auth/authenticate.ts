@@ -57,6 +57,10 @@ function refuseConflicting(found: Presented[]): void {
 
 const accepts = (security: SecurityRequirements, scheme: SpecScheme) => security.some((r) => scheme in r && Object.keys(r).length === 1);
 
+/** Whether the request carries a credential the operation accepts (not yet checked). */
+export const presentsAccepted = (req: RequestView, security: SecurityRequirements): boolean =>
+  presentedCredentials(req).some((p) => accepts(security, p.scheme));
+
 /** 401 for a request with no credential the operation accepts. */
 export function missingCredential(security: SecurityRequirements): ApiError {
   const message = security.some((r) => !('SessionCookie' in r))

@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import type { Options as AjvOptions } from 'ajv';
 import OpenAPIBackend, { type Context, type Document, type Operation, type Request as OARequest } from 'openapi-backend';
 import { operationIds, operationInfo, type OperationId } from '../../generated/operations';
-import { authenticate, missingCredential, type AccessPolicy } from '../auth/authenticate';
+import { authenticate, missingCredential, presentsAccepted, type AccessPolicy } from '../auth/authenticate';
 import type { SecurityRequirements } from '../auth/authorize';
 import type { Config } from '../config';
 import { ApiError } from '../errors';
@@ -123,10 +123,12 @@ export async function createBackend(opts: BackendOptions): Promise<OpenAPIBacken
       if (security.length === 0) return; // explicitly public (checked at boot)
       const request = { method: c.request.method, headers: c.request.headers, cookies: c.request.cookies ?? {} };
       const setHeaders = (h: Record<string, string>) => Object.assign(ctx.responseHeaders, h);
-      // A priced operation is validated first (its price is read from a valid request), then priced.
+      // A priced operation is validated first (its price is read from a valid request), then priced;
+      // without any credential it accepts, it is a 401 before that, as every operation is.
       const priced = costOf.get(c.operation.operationId as string);
       let cost = 1;
       if (priced) {
+        if (!presentsAccepted(request, security as SecurityRequirements)) throw missingCredential(security as SecurityRequirements);
         c.validation = api.validator.validateRequest(c.request as OARequest, c.operation as Operation);
         if (c.validation.errors) refuseInvalid(c);
         cost = priced.cost({ body: c.request.requestBody, query: c.request.query ?? {} }, ctx);

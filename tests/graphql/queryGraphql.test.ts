@@ -166,10 +166,12 @@ describe('POST /graphql', () => {
     expect(ok.headers['x-ratelimit-remaining']).toBe('0');
   });
 
-  it('no credential: 401', async () => {
-    const res = await w.h.api.post('/graphql').send({ query: '{ leads { total } }' }).expect(401);
-    expect(res.body.code).toBe('UNAUTHORIZED');
-    expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+  it('no credential: 401, before the query is read — a bad query or body without a key is a 401 too', async () => {
+    for (const body of [{ query: '{ leads { total } }' }, { query: '{ leads { ' }, { query: 42 }, {}]) {
+      const res = await w.h.api.post('/graphql').send(body).expect(401);
+      expect(res.body.code).toBe('UNAUTHORIZED');
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+    }
   });
 
   it('an organisation whose edition has no API access: 403', async () => {
