@@ -114,9 +114,11 @@ export async function createApp(deps: AppDeps) {
   // /api/docs (seed 000's address for the docs) is the one page under /api/.
   const isApiPath = (path: string) => (path.startsWith('/api/') && !API_DOCS_PATHS.has(path)) || path === '/health';
   const pipeline = [...apiChain, apiHandler];
-  // Browsers on other origins (CORS): API paths only; a preflight is answered before the pipeline.
+  // Browsers on other origins (CORS): API paths only — POST /graphql (and its preflight) too, but
+  // not GET /graphql, the GraphiQL page; a preflight is answered before the pipeline.
   const corsStep = cors(config.corsAllowedOrigins, corsPolicyFromSpec(loadSpec() as Parameters<typeof corsPolicyFromSpec>[0]));
-  app.use((req, res, next) => (isApiPath(req.path) ? runChain([corsStep, ...pipeline], req, res, next) : next()));
+  const isApiRequest = (req: Request) => isApiPath(req.path) || (req.path === '/graphql' && req.method !== 'GET' && req.method !== 'HEAD');
+  app.use((req, res, next) => (isApiRequest(req) ? runChain([corsStep, ...pipeline], req, res, next) : next()));
   app.use(docsRouter(loadSpec()));
   // GET /graphql (GraphiQL, or a 405 telling an API client to POST) before the pipeline, where
   // POST /graphql is an operation of the spec.

@@ -82,6 +82,24 @@ describe('CORS', () => {
     },
   );
 
+  it('covers POST /graphql like any API path (a booking widget querying GraphQL), not the GraphiQL page', async () => {
+    const pre = await request(h.server).options('/graphql').set('Origin', WIDGET).set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'authorization, content-type').expect(204);
+    expect(pre.headers['access-control-allow-origin']).toBe(WIDGET);
+    expect(pre.headers['access-control-allow-methods'].split(', ')).toContain('POST');
+    expectNoCredentialsAcrossOrigins(pre);
+    // An answer (a 401 here: no credential) that the page may read, with its request id.
+    const res = await h.api.post('/graphql').set('Origin', WIDGET).send({ query: '{ leads { total } }' }).expect(401);
+    expect(res.headers['access-control-allow-origin']).toBe(WIDGET);
+    expect(res.headers['access-control-expose-headers']).toContain('X-Request-Id');
+    expectNoCredentialsAcrossOrigins(res);
+    const stranger = await h.api.post('/graphql').set('Origin', STRANGER).send({ query: '{ leads { total } }' }).expect(401);
+    expect(Object.keys(stranger.headers).filter((n) => n.startsWith('access-control-'))).toEqual([]);
+    // GraphiQL is a page of this server, not an API response.
+    const page = await request(h.server).get('/graphql').set('Origin', APP).set('Accept', 'text/html').expect(200);
+    expect(page.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('adds nothing to the pages that are not the API (console, docs)', async () => {
     const res = await request(h.server).get('/openapi.json').set('Origin', APP).expect(200);
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
