@@ -2,6 +2,7 @@
 import type { HandlerMap } from '../src/handler';
 import type { ApiModule } from '../src/module';
 import { addProjectMember } from '../handlers/ops/addProjectMember';
+import { cancelApproval } from '../handlers/ops/cancelApproval';
 import { cancelRun } from '../handlers/ops/cancelRun';
 import { createApiKey } from '../handlers/access/createApiKey';
 import { createConnection } from '../handlers/ops/createConnection';
@@ -97,6 +98,7 @@ import { moduleDefinition as pos } from '../handlers/pos/module';
 /** Every operationId in the spec → its handler (exhaustive by type: HandlerMap). */
 export const handlers: HandlerMap = {
   addProjectMember,
+  cancelApproval,
   cancelRun,
   createApiKey,
   createConnection,

@@ -1619,6 +1619,33 @@ export interface paths {
         patch: operations["updateApproval"];
         trace?: never;
     };
+    "/api/v1/approvals/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a pending approval request
+         * @description Withdraws a `pending` request: it becomes `cancelled` (`decided_at` set) and takes no more
+         *     decisions; an execute's patch returns from `pending_approval` to `draft`. The next attempt at
+         *     the action opens a new request. Who may: the requester — the same person with a session, or
+         *     the same API key (scope `patches:execute`) — and people whose project role has
+         *     `approvals.manage` (project admins and owners; organisation owners and admins). Anyone else
+         *     who can see the request gets 403; one out of reach, 404. A request that is no longer
+         *     `pending` is a 409 `CONFLICT`. Writes an `approval.cancelled` audit event; publishes no webhook
+         *     event (subscribers see the status on the next read).
+         */
+        post: operations["cancelApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project_id}/webhooks": {
         parameters: {
             query?: never;
@@ -2646,7 +2673,8 @@ export interface components {
              *     * `approval.requested` (an execute or rollback that needs approval opened its request; target:
              *       the approval; `metadata` has its `project_id`, `action`, `subject_type`, `subject_id` and
              *       `subject_hash`), `approval.decided` (an approve or reject; `metadata` adds the `decision` and
-             *       the request's `status`)
+             *       the request's `status`), `approval.cancelled` (a pending request withdrawn; the same
+             *       `metadata` as `approval.requested`)
              *     * `project.member_added`, `project.member_updated`, `project.member_removed` (target: the
              *       project; `metadata` has the `user_id` and the `role`, and `previous_role` when it changed)
              */
@@ -11745,6 +11773,90 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request, `cancelled`. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "2c9e7b1a-4d3f-4e8a-b6c5-0f1e2d3c4b5a",
+                     *       "project_id": "8a1d4f2e-6c3b-4e7a-9f0d-2b5c8e1a7d36",
+                     *       "action": "patch.execute",
+                     *       "subject": {
+                     *         "type": "patch",
+                     *         "id": "5d2e8f14-3a6b-4c7d-9e0f-1a2b3c4d5e6f"
+                     *       },
+                     *       "subject_hash": "9c1e4f7a2b3d5e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7",
+                     *       "environment": "production",
+                     *       "affected_rows": 1240,
+                     *       "status": "cancelled",
+                     *       "required_approvals": 1,
+                     *       "approver_roles": [
+                     *         "owner",
+                     *         "admin"
+                     *       ],
+                     *       "approvals_count": 0,
+                     *       "requested_by": {
+                     *         "type": "user",
+                     *         "id": "0b6f1c1e-8a4e-4f5e-9a57-2d1c7d7c9a10"
+                     *       },
+                     *       "decisions": [],
+                     *       "dry_run": {
+                     *         "affected_rows": 1240,
+                     *         "samples": [
+                     *           {
+                     *             "pk": {
+                     *               "id": 17
+                     *             },
+                     *             "before": {
+                     *               "id": 17,
+                     *               "status": "open"
+                     *             },
+                     *             "after": {
+                     *               "id": 17,
+                     *               "status": "abandoned"
+                     *             }
+                     *           }
+                     *         ]
+                     *       },
+                     *       "expires_at": "2026-05-04T09:30:00Z",
+                     *       "created_at": "2026-05-01T09:30:00Z",
+                     *       "decided_at": "2026-05-01T10:02:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
