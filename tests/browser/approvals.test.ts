@@ -1,8 +1,8 @@
 // The console's Approvals page in a real browser, against the real approvals API (#18): an admin
 // sees a project's pending requests with the patch and its dry-run (count, samples before → after),
 // approves one, rejects another with a comment (the database shows both decisions); a request
-// decided elsewhere meanwhile is a 409 in words; the requester sees their request with nothing to
-// press, and so does a developer on a request only admins and owners decide. The steps run in order and share the page.
+// decided elsewhere meanwhile is a 409 in words; the requester cannot decide their request but
+// may withdraw it, and a developer sees nothing to press on a request only admins and owners decide. The steps run in order and share the page.
 import type { Page } from 'playwright-core';
 import { createOrg, createUser, signIn } from '../helpers/factories';
 import { startHarness, type Harness } from '../helpers/harness';
@@ -198,11 +198,24 @@ describeInBrowser('console: approvals in Chromium', () => {
     const other = card('Reset stock counts');
     expect(await other.innerText()).toContain('Your project role (developer) cannot decide this request: it needs one of owner, admin.');
     await b.screenshot('21-approval-own-request');
-    // Neither card has anything to press; both requests wait as they were.
-    for (const c of [own, other]) {
-      expect(await c.getByRole('button').count()).toBe(0);
-      expect(await c.getByRole('form').count()).toBe(0);
-    }
+    // Nothing to decide on either; on her own, only a way to withdraw it.
+    expect(await own.getByRole('button').allInnerTexts()).toEqual(['Withdraw request']);
+    expect(await other.getByRole('button').count()).toBe(0);
     expect(await inDatabase(requests.own.id)).toMatchObject({ status: 'pending', patch_status: 'pending_approval', decisions: [] });
+  });
+
+  it('lets the requester withdraw their request, after confirming: cancelled, the patch a draft again', async () => {
+    const own = card('Fix VAT codes');
+    await own.getByRole('button', { name: 'Withdraw the request for Fix VAT codes' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Withdraw the request for “Fix VAT codes”?' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect((await inDatabase(requests.own.id)).status).toBe('pending');
+
+    await own.getByRole('button', { name: 'Withdraw the request for Fix VAT codes' }).click();
+    await dialog.getByRole('button', { name: 'Withdraw' }).click();
+    await page.locator('#main').getByText('Your request for “Fix VAT codes” is withdrawn: the patch is a draft again.').waitFor();
+    await waitForCount(page, 'section.approval', 1);
+    expect(await card('Fix VAT codes').count()).toBe(0);
+    expect(await inDatabase(requests.own.id)).toMatchObject({ status: 'cancelled', patch_status: 'draft', decisions: [] });
   });
 });

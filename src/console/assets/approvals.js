@@ -2,8 +2,9 @@
 // Approvals: a project's pending approval requests (#18), each with what it would change — the
 // patch (table, WHERE, SET), its environment, the dry-run's count and sample rows (before → after)
 // — and Approve / Reject with an optional comment, offered only to who may decide: not the
-// requester, and only a project role among the request's approver roles (the caller's role comes
-// from the project's permissions). The API still decides; the page shows its answer in words.
+// requester (who may withdraw it instead), and only a project role among the request's approver
+// roles (the caller's role comes from the project's permissions). The API still decides; the page
+// shows its answer in words.
 import { api, ApiError, describeError } from './api.js';
 import { announce, confirmDialog, errorNotice, h, notice, pager, replace, time, uid } from './ui.js';
 
@@ -150,7 +151,7 @@ export async function renderApprovals(main, ctx) {
         d.comment ? [': ', h('q', null, d.comment)] : null))) : null,
       dryRun(a, name),
       mine ? h('p', { class: 'muted' }, `You ${mine.decision === 'approve' ? 'approved' : 'rejected'} it; it waits for the others.`)
-        : requestedByMe ? h('p', { class: 'hint' }, 'You requested this: another approver must decide it.')
+        : requestedByMe ? withdrawForm(a, name)
         : myRole !== null && !a.approver_roles.includes(myRole)
           ? h('p', { class: 'hint' }, `Your project role (${myRole}) cannot decide this request: it needs one of ${a.approver_roles.join(', ')}.`)
         : decisionForm(a, name));
@@ -236,6 +237,56 @@ export async function renderApprovals(main, ctx) {
       void decide(a, name, submitter?.value === 'reject' ? 'reject' : 'approve', comment.value.trim(), form, status);
     });
     return form;
+  }
+
+  /** The requester's own request: another approver decides; they may withdraw it. @param {any} a @param {string} name */
+  function withdrawForm(a, name) {
+    const status = h('div', { class: 'decision-status', tabindex: '-1' });
+    const button = /** @type {HTMLButtonElement} */ (h('button', { type: 'submit', class: 'button-secondary', 'aria-label': `Withdraw the request for ${name}` }, 'Withdraw request'));
+    const form = /** @type {HTMLFormElement} */ (h('form', { class: 'decision', 'aria-label': `Your request for ${name}`, novalidate: true },
+      h('p', { class: 'hint' }, 'You requested this: another approver must decide it.'),
+      h('div', { class: 'actions' }, button),
+      status));
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void withdraw(a, name, form, status);
+    });
+    return form;
+  }
+
+  /** @param {any} a @param {string} name @param {HTMLFormElement} form @param {HTMLElement} status */
+  async function withdraw(a, name, form, status) {
+    const confirmed = await confirmDialog({
+      title: `Withdraw the request for “${name}”?`,
+      body: 'The patch goes back to draft. Executing it again asks for approval again.',
+      confirm: 'Withdraw',
+    });
+    if (!confirmed) return;
+    const button = /** @type {HTMLButtonElement} */ (form.querySelector('button'));
+    button.disabled = true;
+    form.setAttribute('aria-busy', 'true');
+    replace(status);
+    try {
+      await api.post(`/api/v1/approvals/${encodeURIComponent(a.id)}/cancel`);
+      const message = `Your request for “${name}” is withdrawn: the patch is a draft again.`;
+      replace(flash, notice('success', h('p', null, message)));
+      announce(message);
+      await loadList();
+      pendingTitle.focus();
+    } catch (err) {
+      // Decided or expired meanwhile (409): the list is out of date; else the answer in words here.
+      if (err instanceof ApiError && err.status === 409) {
+        replace(flash, errorNotice(describeError(err)));
+        await loadList();
+        flash.focus();
+      } else {
+        replace(status, errorNotice(describeError(err)));
+        status.focus();
+      }
+    } finally {
+      button.disabled = false;
+      form.removeAttribute('aria-busy');
+    }
   }
 
   /**
