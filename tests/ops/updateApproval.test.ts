@@ -70,7 +70,7 @@ it('one rejection is final: rejected at once, the patch back to draft, later dec
     expect(await patchStatus(w, patch.id)).toBe('draft');
     const late = await decide(approvalId, w.ownerPerson).expect(409);
     expect(late.body.error).toBe('This approval request is rejected: it takes no more decisions');
-    expect(await gate(w, w.dev.principal, subjectOf(w, patch))).toEqual({ ok: false, approvalId, status: 'rejected' });
+    expect(await gate(w, w.dev.principal, subjectOf(w, patch))).toEqual({ ok: false, approvalId, status: 'rejected', opened: false });
   } finally {
     await clearPolicy(w);
   }
