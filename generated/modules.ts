@@ -62,6 +62,7 @@ import { listProducts } from '../handlers/partner/listProducts';
 import { listProduits } from '../handlers/pos/listProduits';
 import { listProjectMembers } from '../handlers/ops/listProjectMembers';
 import { listProjects } from '../handlers/ops/listProjects';
+import { listProjectWebhookDeliveries } from '../handlers/ops/listProjectWebhookDeliveries';
 import { listProjectWebhooks } from '../handlers/ops/listProjectWebhooks';
 import { listPromotions } from '../handlers/pos/listPromotions';
 import { listRunEvents } from '../handlers/ops/listRunEvents';
@@ -75,9 +76,11 @@ import { login } from '../handlers/auth/login';
 import { logout } from '../handlers/auth/logout';
 import { queryGraphql } from '../handlers/graphql/queryGraphql';
 import { removeProjectMember } from '../handlers/ops/removeProjectMember';
+import { retryProjectWebhookDelivery } from '../handlers/ops/retryProjectWebhookDelivery';
 import { retryWebhookDelivery } from '../handlers/webhooks/retryWebhookDelivery';
 import { revokeApiKey } from '../handlers/access/revokeApiKey';
 import { rollbackPatch } from '../handlers/ops/rollbackPatch';
+import { rotateProjectWebhookSecret } from '../handlers/ops/rotateProjectWebhookSecret';
 import { rotateWebhookSecret } from '../handlers/webhooks/rotateWebhookSecret';
 import { testConnection } from '../handlers/ops/testConnection';
 import { testProjectWebhook } from '../handlers/ops/testProjectWebhook';
@@ -158,6 +161,7 @@ export const handlers: HandlerMap = {
   listProduits,
   listProjectMembers,
   listProjects,
+  listProjectWebhookDeliveries,
   listProjectWebhooks,
   listPromotions,
   listRunEvents,
@@ -171,9 +175,11 @@ export const handlers: HandlerMap = {
   logout,
   queryGraphql,
   removeProjectMember,
+  retryProjectWebhookDelivery,
   retryWebhookDelivery,
   revokeApiKey,
   rollbackPatch,
+  rotateProjectWebhookSecret,
   rotateWebhookSecret,
   testConnection,
   testProjectWebhook,

@@ -1738,6 +1738,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project_id}/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a project endpoint's deliveries
+         * @description The delivery log of one of the project's subscriptions, newest first (`created_at`
+         *     descending, then `id` descending), as `GET /api/v1/webhooks/{id}/deliveries` shows the
+         *     organisation's: each event sent or to be sent, its attempts, the last status code, error,
+         *     duration and answer, and when the next attempt is due. Delivered and failed deliveries are
+         *     kept 30 days. Filter with `status`. An id of another project, or an organisation-level
+         *     subscription's id, is not found (404).
+         *     The caller needs the project permission `webhooks.read` (every project role; organisation owners and admins act as project owners), or the scope `webhooks:read` on a key.
+         */
+        get: operations["listProjectWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/webhooks/{id}/deliveries/{delivery_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeliver a project endpoint's event now
+         * @description Makes one attempt of the delivery now, with the same `webhook-id` (a receiver that already
+         *     has it can drop it), and answers with the delivery as it stands after it, as
+         *     `POST /api/v1/webhooks/{id}/deliveries/{delivery_id}/retry` does for the organisation's. A
+         *     failed or delivered delivery (kept 30 days) takes its status from this attempt; a pending one
+         *     keeps its retry schedule if this attempt fails. 409 while a worker is attempting it, or while
+         *     the endpoint is switched off. A delivery of another subscription is not found (404).
+         *     The caller needs the project permission `webhooks.write` (project owners and admins; organisation owners and admins), or the scope `webhooks:write` on a key; a console member whose project role lacks it gets 403 `FORBIDDEN`.
+         */
+        post: operations["retryProjectWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a project endpoint's signing secret
+         * @description Replaces the signing secret and answers with the new one, **once**, as
+         *     `POST /api/v1/webhooks/{id}/rotate-secret` does for the organisation's. For 24 hours every
+         *     delivery is signed with both — `webhook-signature: v1,<new> v1,<previous>` — so the receiver
+         *     can switch to the new secret without losing an event. Rotating again within those 24 hours
+         *     drops the oldest. Writes a `webhook.secret_rotated` audit event (with the `project_id`). An
+         *     id of another project, or an organisation-level subscription's id, is not found (404).
+         *     The caller needs the project permission `webhooks.write` (project owners and admins; organisation owners and admins), or the scope `webhooks:write` on a key; a console member whose project role lacks it gets 403 `FORBIDDEN`.
+         */
+        post: operations["rotateProjectWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "client.created": {
@@ -12204,6 +12282,179 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["WebhookTestResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listProjectWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Only deliveries in this state, `pending`, `delivered` or `failed` (see `WebhookDelivery.status`). */
+                status?: "pending" | "delivered" | "failed";
+                /** @description Page size. Out of range is a 400, not a silent clamp. */
+                limit?: components["parameters"]["Limit"];
+                /** @description How many items to skip, in the list's documented order. */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id (UUID). A project out of the caller's reach (another organisation's, another project than a project key's, one a console member has no role in) is not found (404). */
+                project_id: string;
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "9e4b2c71-0f3a-4d8e-b6a5-1c2d3e4f5a6b",
+                     *           "event_id": "msg_01JD2Z6Q7N4X8V3K5M9P0R2T4W",
+                     *           "event_type": "run.failed",
+                     *           "status": "pending",
+                     *           "attempts": 3,
+                     *           "next_attempt_at": "2026-05-24T16:52:10Z",
+                     *           "last_attempt_at": "2026-05-24T16:22:07Z",
+                     *           "last_status_code": 503,
+                     *           "last_error": "HTTP 503",
+                     *           "last_duration_ms": 87,
+                     *           "last_response_body": "Service Unavailable",
+                     *           "delivered_at": null,
+                     *           "failed_at": null,
+                     *           "created_at": "2026-05-24T16:17:02Z"
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "limit": 50,
+                     *       "offset": 0
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    retryProjectWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (UUID). A project out of the caller's reach (another organisation's, another project than a project key's, one a console member has no role in) is not found (404). */
+                project_id: string;
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+                /** @description The delivery's id (from the endpoint's delivery log). */
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery after the attempt (see `status` and `last_*`). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "9e4b2c71-0f3a-4d8e-b6a5-1c2d3e4f5a6b",
+                     *       "event_id": "msg_01JD2Z6Q7N4X8V3K5M9P0R2T4W",
+                     *       "event_type": "run.failed",
+                     *       "status": "delivered",
+                     *       "attempts": 4,
+                     *       "next_attempt_at": null,
+                     *       "last_attempt_at": "2026-05-24T16:40:00Z",
+                     *       "last_status_code": 200,
+                     *       "last_error": null,
+                     *       "last_duration_ms": 87,
+                     *       "last_response_body": "ok",
+                     *       "delivered_at": "2026-05-24T16:40:00Z",
+                     *       "failed_at": null,
+                     *       "created_at": "2026-05-24T16:17:02Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    rotateProjectWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id (UUID). A project out of the caller's reach (another organisation's, another project than a project key's, one a console member has no role in) is not found (404). */
+                project_id: string;
+                /** @description The object's id (UUID). An id from another organisation is not found (404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new secret, shown this once. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "secret": "whsec_q3Ff0bN2v6r1kXcJ9yA8sT4mW7eL5hG0pZ2dU1iO3nE=",
+                     *       "previous_secret_expires_at": "2026-05-25T16:40:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookSecretRotated"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -1,6 +1,7 @@
 // The subscription operations, for either owner (webhook-store.ts): the organisation's
 // (/api/v1/webhooks) and a project's (/api/v1/projects/{project_id}/webhooks) run the same code,
-// so both get the same URL checks, secret handling, audit, switch-off and test semantics.
+// so both get the same URL checks, secret handling and rotation, audit, switch-off, test, delivery
+// log and retry semantics.
 import { randomUUID } from 'node:crypto';
 import { recordAudit } from '../../src/audit';
 import { assertMaySubscribe } from '../../src/auth/event-scopes';
@@ -11,11 +12,12 @@ import { ApiError, notFound } from '../../src/errors';
 import type { SecuredCtx } from '../../src/handler';
 import { requestAttemptDeps } from '../../src/webhooks/api-attempts';
 import { attemptDelivery } from '../../src/webhooks/attempt';
-import { failPendingDeliveries, LEASE_MS, type ClaimedDelivery } from '../../src/webhooks/delivery-store';
+import { claimOne, failPendingDeliveries, LEASE_MS, type ClaimedDelivery } from '../../src/webhooks/delivery-store';
 import { TEST_EVENT_TYPE } from '../../src/webhooks/event-types';
 import { encryptSecret, generateSecret } from '../../src/webhooks/secrets';
 import { secretsKey } from '../../src/webhooks/settings';
 import { checkedUrl } from './checked-url';
+import { DELIVERY_COLUMNS, DELIVERY_FROM, deliveryJson, type DeliveryJson, type DeliveryRow } from './delivery-row';
 import { WEBHOOK_COLUMNS, type WebhookRow } from './webhook-row';
 import { auditHost, findWebhook, ownedBy, type WebhookOwner } from './webhook-store';
 
@@ -170,4 +172,68 @@ export async function testEndpoint(ctx: SecuredCtx, owner: WebhookOwner, id: str
     response_body: outcome.responseBody,
     error: outcome.error,
   };
+}
+
+/** A page of one of the owner's subscriptions' delivery log, newest first; `status` filters. */
+export async function listDeliveries(ctx: SecuredCtx, owner: WebhookOwner, id: string, page: { limit: number; offset: number; status?: DeliveryJson['status'] }) {
+  const webhook = await findWebhook(ctx.db, owner, id);
+  const { status } = page;
+  const list = {
+    from: DELIVERY_FROM,
+    columns: DELIVERY_COLUMNS,
+    where: [sql`d.endpoint_id = ${webhook.id}`, sql`d.org_id = ${owner.orgId}`, status !== undefined && sql`d.status = ${status}`],
+    order: byTime('d.created_at', true),
+  };
+  const { items, ...rest } = await fetchRows<DeliveryRow>(ctx.db, list, { limit: page.limit, offset: page.offset });
+  return { items: items.map(deliveryJson), ...rest };
+}
+
+/**
+ * One attempt now, same webhook-id. A pending delivery keeps its schedule if it fails again; a
+ * delivered or failed one takes its status from this attempt. 409 while the endpoint is switched
+ * off, or while a worker holds the delivery.
+ */
+export async function retryDelivery(ctx: SecuredCtx, owner: WebhookOwner, id: string, deliveryId: string): Promise<DeliveryJson> {
+  const webhook = await findWebhook(ctx.db, owner, id);
+  if (!webhook.active) throw new ApiError('CONFLICT', 'The webhook is switched off; switch it on (PATCH active: true) before retrying');
+  const claimant = randomUUID();
+  const claim = await claimOne(ctx.db, { now: ctx.clock(), deliveryId, endpointId: webhook.id, orgId: owner.orgId, claimant });
+  if (!claim) throw notFound('Delivery');
+  if (claim === 'busy') throw new ApiError('CONFLICT', 'This delivery is being attempted right now; look at the delivery log in a moment');
+  await attemptDelivery(requestAttemptDeps(ctx), claim, claimant, { retries: claim.status === 'pending', affectsEndpoint: true });
+  const { rows } = await ctx.db.query(`SELECT ${DELIVERY_COLUMNS} FROM ${DELIVERY_FROM} WHERE d.id = $1`, [claim.id]);
+  if (!rows[0]) throw notFound('Delivery'); // the webhook was deleted meanwhile
+  return deliveryJson(rows[0]);
+}
+
+/** How long the replaced secret keeps signing, so receivers switch without losing an event. */
+export const PREVIOUS_SECRET_VALIDITY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A new signing secret, answered this once (stored encrypted); the replaced one keeps signing for
+ * PREVIOUS_SECRET_VALIDITY_MS, and one replaced earlier is dropped.
+ */
+export async function rotateEndpointSecret(ctx: SecuredCtx, owner: WebhookOwner, id: string): Promise<{ secret: string; previous_secret_expires_at: string }> {
+  const now = ctx.clock();
+  const secret = generateSecret();
+  const expires = new Date(now.getTime() + PREVIOUS_SECRET_VALIDITY_MS);
+  await withTransaction(ctx.db, async (tx) => {
+    const own = ownedBy(owner, 2);
+    // The ciphertext moves as it is: it is bound to the endpoint id, which does not change.
+    const { rows } = await tx.query(
+      `UPDATE webhook_endpoints
+          SET previous_secret_encrypted = secret_encrypted, previous_secret_expires_at = $4, secret_encrypted = $5
+        WHERE id = $1 AND ${own.sql} RETURNING id`,
+      [id, ...own.params, expires, encryptSecret(secretsKey(ctx.config), id, secret)],
+    );
+    if (!rows[0]) throw notFound('Webhook');
+    await recordAudit(tx, ctx, {
+      orgId: owner.orgId,
+      action: 'webhook.secret_rotated',
+      targetType: 'webhook',
+      targetId: id,
+      metadata: { previous_secret_expires_at: expires.toISOString(), ...ownerMetadata(owner) },
+    });
+  });
+  return { secret, previous_secret_expires_at: expires.toISOString() };
 }

@@ -40,7 +40,7 @@ export interface Tenant {
   ops: { projectId: string; otherProjectId: string; projectKey: string; projectKeyId: string };
 }
 
-/** Two projects, each with a member (a console member of the org), a connection, a finished run with an event, and a project webhook. */
+/** Two projects, each with a member (a console member of the org), a connection, a finished run with an event, and a project webhook with that run's delivery. */
 async function seedOps(db: pg.Pool, orgId: string, marker: string, ownerId: string): Promise<Tenant['ops']> {
   const ids: string[] = [];
   for (const [name, role] of [['Billing', 'developer'], ['Analytics', 'viewer']] as const) {
@@ -48,6 +48,9 @@ async function seedOps(db: pg.Pool, orgId: string, marker: string, ownerId: stri
     await addProjectMember(db, orgId, project.id, ownerId, 'owner', ownerId);
     const member = await createUser(db, { orgId, role: 'member', name: `${marker} ${name} ${role}` });
     await addProjectMember(db, orgId, project.id, member.id, role, ownerId);
+    // The project's subscription first, so the finished run below publishes run.succeeded to it: a
+    // delivery in the project webhook's log (the trigger on runs, sql/functions/ops/run-events.sql).
+    await insertWebhook(db, orgId, { projectId: project.id, events: ['run.succeeded', 'run.failed'], description: `${marker} ${name} hook` });
     const connection = await insertConnectionRow(db, orgId, project.id, { name: `${marker} ${name} db`, createdBy: ownerId });
     const run = await insertRunRow(db, orgId, project.id, { subjectId: connection.id, actorType: 'user', actorId: ownerId });
     await db.query(
@@ -55,7 +58,6 @@ async function seedOps(db: pg.Pool, orgId: string, marker: string, ownerId: stri
        INSERT INTO run_events (run_id, seq, level, message) SELECT $1, last_event_seq, 'info', $2 FROM seq`,
       [run.id, `${marker} ${name} introspected`],
     );
-    await insertWebhook(db, orgId, { projectId: project.id, events: ['run.succeeded', 'run.failed'], description: `${marker} ${name} hook` });
     // A draft mass patch on its own connection, so the patch operations find an id in every project
     // (the seeded connection above stays free of patches, so deleting it is possible).
     const patchConnection = await insertConnectionRow(db, orgId, project.id, { name: `${marker} ${name} patched db`, createdBy: ownerId });

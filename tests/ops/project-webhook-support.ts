@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { createApiKey, createOrg, createUser, signIn } from '../helpers/factories';
 import { startHarness, type Harness } from '../helpers/harness';
+import { insertRunRow } from '../helpers/ops-factories';
 import { INSECURE_ENV, startReceiver, type Receiver } from '../webhooks/support';
 
 export type { Receiver };
@@ -44,8 +45,8 @@ async function memberWithRole(h: Harness, orgId: string, projectId: string, role
   return signIn(h.api, user);
 }
 
-export async function startProjectWorld(): Promise<ProjectWorld> {
-  const h = await startHarness({ env: INSECURE_ENV });
+export async function startProjectWorld(opts: { clock?: () => Date } = {}): Promise<ProjectWorld> {
+  const h = await startHarness({ env: INSECURE_ENV, clock: opts.clock });
   const org = await createOrg(h.db);
   const projectId = await insertProject(h.db, org.id, 'Shop');
   const otherProjectId = await insertProject(h.db, org.id, 'Warehouse');
@@ -71,10 +72,10 @@ export async function startProjectWorld(): Promise<ProjectWorld> {
 }
 
 /** The describe block's world, started before its tests and closed after them. */
-export function useProjectWorld(assign: (w: ProjectWorld) => void): void {
+export function useProjectWorld(assign: (w: ProjectWorld) => void, opts: Parameters<typeof startProjectWorld>[0] = {}): void {
   let w: ProjectWorld | undefined;
   beforeAll(async () => {
-    w = await startProjectWorld();
+    w = await startProjectWorld(opts);
     assign(w);
   });
   afterAll(async () => {
@@ -98,4 +99,20 @@ export async function insertOrgWebhook(db: pg.Pool, orgId: string, url: string):
     [orgId, url],
   );
   return rows[0].id;
+}
+
+/**
+ * A run of the project created in a final status: the trigger on runs publishes `run.<status>` to
+ * every active endpoint of the project subscribed to it (sql/functions/ops/run-events.sql). Returns
+ * the delivery made for `endpointId` (pending, due now).
+ */
+export async function publishRunEvent(w: ProjectWorld, endpointId: string, status: 'succeeded' | 'failed' | 'cancelled' = 'succeeded', projectId = w.projectId) {
+  const run = await insertRunRow(w.h.db, w.orgId, projectId, { status });
+  const { rows } = await w.h.db.query(
+    `SELECT d.id, d.event_id, d.status, e.type FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+      WHERE d.endpoint_id = $1 AND e.data ->> 'id' = $2`,
+    [endpointId, run.id],
+  );
+  expect(rows).toHaveLength(1);
+  return rows[0] as { id: string; event_id: string; status: string; type: string };
 }
