@@ -1036,7 +1036,8 @@ export interface paths {
          * @description The caller's effective role in the project, where it comes from, and what it may do there —
          *     plus the whole role matrix, so a client can grey out what it cannot do. For an API key, the
          *     permissions are those of the role its scopes allow (e.g. `connections.write` needs
-         *     `connections:write`); `members.manage` always needs a console session.
+         *     `connections:write`, `webhooks.read` needs `webhooks:read`); `members.manage` and
+         *     `approvals.manage` always need a console session.
          */
         get: operations["getProjectPermissions"];
         put?: never;

@@ -45,8 +45,10 @@ export const PERMISSION_SCOPE: Readonly<Record<ProjectPermission, string | null>
   'connections.write': 'connections:write',
   'runs.read': 'runs:read',
   'runs.cancel': 'runs:write',
-  'webhooks.read': 'projects:read',
-  'webhooks.write': 'projects:write',
+  // The project webhook operations take the webhook scopes (their spec's security), as the
+  // organisation's do: a key's effective permissions say what those operations would allow.
+  'webhooks.read': 'webhooks:read',
+  'webhooks.write': 'webhooks:write',
   'patches.read': 'patches:read',
   'patches.write': 'patches:write',
   'patches.execute': 'patches:execute',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ROLE_PERMISSIONS } from '../../handlers/ops/permissions';
+import { createApiKey } from '../helpers/factories';
 import { asKey, asSession, projectKey, startProjectsWorld, type ProjectsWorld } from './projects-world';
 
 const MATRIX = {
@@ -18,6 +19,7 @@ describe('GET /api/v1/projects/{project_id}/permissions', () => {
   });
   afterAll(() => w.h.close());
   const get = (pid = id) => w.h.api.get(`/api/v1/projects/${pid}/permissions`);
+  const orgKey = async (scopes: string[]) => (await createApiKey(w.h.db, { orgId: w.orgId, scopes, rateLimitPerMinute: 100_000 })).key;
 
   it('the matrix is the helper’s (one truth) and written out here (a change is deliberate)', () => {
     expect(ROLE_PERMISSIONS).toEqual(MATRIX);
@@ -38,10 +40,16 @@ describe('GET /api/v1/projects/{project_id}/permissions', () => {
   it('an API key: the owner’s permissions its scopes allow, never members.manage', async () => {
     const res = await asKey(get(), w.keys.write).expect(200);
     expect(res.body).toMatchObject({ role: 'owner', role_source: 'credential' });
-    // projects:read, projects:write, connections:read, runs:read
-    expect(res.body.permissions).toEqual(['project.read', 'members.read', 'connections.read', 'runs.read', 'webhooks.read', 'project.update', 'webhooks.write', 'project.delete']);
+    // projects:read, projects:write, connections:read, runs:read: no webhook scope, no webhook permission
+    expect(res.body.permissions).toEqual(['project.read', 'members.read', 'connections.read', 'runs.read', 'project.update', 'project.delete']);
     const narrow = await asKey(get(), await projectKey(w, id, ['projects:read', 'runs:write'])).expect(200);
-    expect(narrow.body.permissions).toEqual(['project.read', 'members.read', 'webhooks.read', 'runs.cancel']);
+    expect(narrow.body.permissions).toEqual(['project.read', 'members.read', 'runs.cancel']);
+    // The webhook permissions follow the scopes the project webhook operations require, so what this
+    // says is what those operations answer.
+    const hooks = await asKey(get(), await orgKey(['projects:read', 'webhooks:read'])).expect(200);
+    expect(hooks.body.permissions).toEqual(['project.read', 'members.read', 'webhooks.read']);
+    await asKey(w.h.api.get(`/api/v1/projects/${id}/webhooks`), await orgKey(['projects:read', 'webhooks:read'])).expect(200);
+    await asKey(w.h.api.get(`/api/v1/projects/${id}/webhooks`), await orgKey(['projects:read'])).expect(403);
   });
 
   it('not found (404) out of reach', async () => {
