@@ -262,31 +262,10 @@ export async function renderApprovals(main, ctx) {
       confirm: 'Withdraw',
     });
     if (!confirmed) return;
-    const button = /** @type {HTMLButtonElement} */ (form.querySelector('button'));
-    button.disabled = true;
-    form.setAttribute('aria-busy', 'true');
-    replace(status);
-    try {
+    await act(form, status, async () => {
       await api.post(`/api/v1/approvals/${encodeURIComponent(a.id)}/cancel`);
-      const message = `Your request for “${name}” is withdrawn: the patch is a draft again.`;
-      replace(flash, notice('success', h('p', null, message)));
-      announce(message);
-      await loadList();
-      pendingTitle.focus();
-    } catch (err) {
-      // Decided or expired meanwhile (409): the list is out of date; else the answer in words here.
-      if (err instanceof ApiError && err.status === 409) {
-        replace(flash, errorNotice(describeError(err)));
-        await loadList();
-        flash.focus();
-      } else {
-        replace(status, errorNotice(describeError(err)));
-        status.focus();
-      }
-    } finally {
-      button.disabled = false;
-      form.removeAttribute('aria-busy');
-    }
+      return `Your request for “${name}” is withdrawn: the patch is a draft again.`;
+    });
   }
 
   /**
@@ -303,24 +282,36 @@ export async function renderApprovals(main, ctx) {
       });
       if (!confirmed) return;
     }
+    await act(form, status, async () => {
+      const after = await api.patch(`/api/v1/approvals/${encodeURIComponent(a.id)}`, comment ? { decision, comment } : { decision });
+      return after.status === 'approved' ? `“${name}” is approved: it may now run.`
+        : after.status === 'rejected' ? `“${name}” is rejected: it will not run in this version.`
+          : `Your approval of “${name}” is recorded: ${after.approvals_count} of ${after.required_approvals}.`;
+    });
+  }
+
+  /**
+   * One card's action (decide, withdraw): its buttons off while it runs; success → the message
+   * flashed and announced, the list reloaded; a 409 (decided, expired or superseded meanwhile: the
+   * list is out of date, this card may leave it) → flashed, the list reloaded; else the API's
+   * answer in words on the card.
+   * @param {HTMLFormElement} form @param {HTMLElement} status @param {() => Promise<string>} call
+   */
+  async function act(form, status, call) {
     const buttons = form.querySelectorAll('button');
     for (const b of buttons) b.disabled = true;
     form.setAttribute('aria-busy', 'true');
     replace(status);
     try {
-      const after = await api.patch(`/api/v1/approvals/${encodeURIComponent(a.id)}`, comment ? { decision, comment } : { decision });
-      const message = after.status === 'approved' ? `“${name}” is approved: it may now run.`
-        : after.status === 'rejected' ? `“${name}” is rejected: it will not run in this version.`
-          : `Your approval of “${name}” is recorded: ${after.approvals_count} of ${after.required_approvals}.`;
+      const message = await call();
       replace(flash, notice('success', h('p', null, message)));
       announce(message);
       await loadList();
-      // The decided card has left (with the focused button): the reading goes on at the list.
+      // The card has left (with the focused button): the reading goes on at the list.
       pendingTitle.focus();
     } catch (err) {
       const described = describeError(err);
       if (err instanceof ApiError && err.status === 409) {
-        // Decided, expired or superseded meanwhile: the list is out of date (this card may leave it).
         replace(flash, errorNotice(described));
         await loadList();
         flash.focus();
