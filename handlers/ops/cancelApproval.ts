@@ -7,7 +7,9 @@ import { approvalJson, findApproval, type ApprovalJson, type ApprovalRow } from 
 import { projectRoleOf, ROLE_PERMISSIONS } from './permissions';
 
 /** The very credential that opened the request: the same person's session, or the same API key. */
-const isRequester = (p: Principal, a: ApprovalRow) =>
+// Narrower than updateApproval's requester test (which also counts a key's creator, to keep the
+// decider apart): withdrawing is for the credential that asked.
+const openedBy = (p: Principal, a: ApprovalRow) =>
   (p.kind === 'user' && a.requested_by_type === 'user' && a.requested_by_id === p.userId) ||
   (p.kind === 'api_key' && a.requested_by_type === 'api_key' && a.requested_by_id === p.keyId);
 
@@ -23,7 +25,7 @@ export const cancelApproval: Handler<'cancelApproval'> = async (ctx, req) => {
     await tx.query('SELECT 1 FROM patches WHERE org_id = $1 AND id = $2 FOR UPDATE', [p.orgId, seen.subject_id]);
     const a = await findApproval(tx, p, req.params.id, { forUpdate: true });
 
-    if (!isRequester(p, a)) {
+    if (!openedBy(p, a)) {
       const role = p.kind === 'user' ? await projectRoleOf(tx, p, a.project_id) : null;
       if (role === null || !ROLE_PERMISSIONS[role].includes('approvals.manage')) {
         throw new ApiError('FORBIDDEN', 'Only the requester, or a project admin or owner with a session, may cancel this approval request');

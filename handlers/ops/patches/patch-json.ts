@@ -33,7 +33,6 @@ export interface PatchRow {
   updated_at: Date;
 }
 
-
 /**
  * The patch as the API shows it. PostgreSQL renders it (ops_patch_json), the same function that
  * renders the patch.* webhook payloads, so a response and an event cannot disagree.
